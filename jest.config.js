@@ -1,0 +1,32 @@
+// One jest run for the whole workspace: each package is a project, tests run on the TypeScript
+// sources (no build needed), and workspace imports resolve to those sources.
+const path = require('node:path');
+
+const moduleNameMapper = {
+  '^@asynchat/streams$': '<rootDir>/packages/streams/src/index.ts',
+  '^@asynchat/shim$': '<rootDir>/packages/shim/src/index.ts',
+  '^@asynchat/shim/(asynchat|asyncore)$': '<rootDir>/packages/shim/src/$1.ts',
+  '^@asynchat/codemod$': '<rootDir>/packages/codemod/src/index.ts',
+};
+
+const transform = {
+  '^.+\\.(t|j)sx?$': [
+    '@swc/jest',
+    { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } },
+  ],
+};
+
+const project = (name) => ({
+  displayName: name,
+  rootDir: path.resolve(__dirname),
+  testMatch: [`<rootDir>/packages/${name}/test/**/*.test.ts`],
+  testEnvironment: 'node',
+  transform,
+  moduleNameMapper,
+});
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: ['streams', 'shim', 'codemod'].map(project),
+  testTimeout: 30000,
+};
