@@ -1,1 +1,2 @@
-export {};
+export { FrameBuffer, toSeparatorBytes } from './framing';
+export type { FrameMatch, Separator } from './framing';
