@@ -322,6 +322,43 @@ export class FrameBuffer {
     return 0;
   }
 
+  /**
+   * Removes and returns the rest of the first chunk (a view, never a copy): for passing bytes on
+   * as they arrived.
+   *
+   * @example
+   * while (buffer.length > 0) socket.write(buffer.takeChunk());
+   */
+  takeChunk(): Buffer {
+    if (this.size === 0) return EMPTY;
+    return this.take(this.chunks[this.head].length - this.headOffset);
+  }
+
+  /**
+   * Whether `bytes` are buffered at `offset` from the front (false when not all of them are there yet).
+   *
+   * @example
+   * buffer.hasAt(Buffer.from('\n'), 10);
+   */
+  hasAt(bytes: Uint8Array, offset: number): boolean {
+    if (!Number.isInteger(offset) || offset < 0 || offset + bytes.length > this.size) return false;
+    if (bytes.length === 0) return true;
+    let index = this.head;
+    let position = offset + this.headOffset;
+    while (position >= this.chunks[index].length) {
+      position -= this.chunks[index].length;
+      index++;
+    }
+    for (let i = 0; i < bytes.length; i++, position++) {
+      while (position >= this.chunks[index].length) {
+        position -= this.chunks[index].length;
+        index++;
+      }
+      if (this.chunks[index][position] !== bytes[i]) return false;
+    }
+    return true;
+  }
+
   /** Drops everything buffered. */
   clear(): void {
     this.chunks = [];

@@ -1,0 +1,71 @@
+import { PollingIterator } from './polling-iterator';
+import type { PartialFrame, StreamReader } from './reader';
+
+/** `reader.frames()`: one framed message per step. */
+export class FrameIterator extends PollingIterator<Buffer> {
+  constructor(
+    reader: StreamReader,
+    private readonly separators: readonly Buffer[],
+    private readonly strip: boolean,
+    private readonly partial: PartialFrame,
+  ) {
+    super(reader, 'frames');
+  }
+
+  protected step(): IteratorResult<Buffer> | null {
+    const frame = this.reader.pollFrame(this.separators, this.strip);
+    if (frame !== null) return { value: frame, done: false };
+    if (!this.reader.eofReceived) return null;
+    this.finish();
+    const tail = this.reader.finishAtEof(this.partial, null);
+    return tail === null ? PollingIterator.DONE : { value: tail, done: false };
+  }
+}
+
+/** `reader.batches()`: every frame buffered at that moment (at least one) per step. */
+export class BatchIterator extends PollingIterator<Buffer[]> {
+  constructor(
+    reader: StreamReader,
+    private readonly separators: readonly Buffer[],
+    private readonly strip: boolean,
+    private readonly partial: PartialFrame,
+  ) {
+    super(reader, 'batches');
+  }
+
+  protected step(): IteratorResult<Buffer[]> | null {
+    const frames: Buffer[] = [];
+    try {
+      for (;;) {
+        const frame = this.reader.pollFrame(this.separators, this.strip);
+        if (frame === null) break;
+        frames.push(frame);
+      }
+    } catch (error) {
+      // The frames before the error are delivered first; the error (which leaves the reader as it
+      // was) is raised by the next step.
+      if (frames.length > 0) return { value: frames, done: false };
+      throw error;
+    }
+    if (frames.length > 0) return { value: frames, done: false };
+    if (!this.reader.eofReceived) return null;
+    this.finish();
+    const tail = this.reader.finishAtEof(this.partial, null);
+    return tail === null ? PollingIterator.DONE : { value: [tail], done: false };
+  }
+}
+
+/** `reader.chunks()`: the buffered bytes, then each chunk as it arrives, until EOF. */
+export class ChunkIterator extends PollingIterator<Buffer> {
+  constructor(reader: StreamReader) {
+    super(reader, 'chunks');
+  }
+
+  protected step(): IteratorResult<Buffer> | null {
+    const chunk = this.reader.pollChunk();
+    if (chunk !== null) return { value: chunk, done: false };
+    if (!this.reader.eofReceived) return null;
+    this.finish();
+    return PollingIterator.DONE;
+  }
+}
