@@ -90,6 +90,7 @@ export interface FileAnalysis {
 
 export interface ProjectAnalysis {
   project: Project;
+  stats: AnalysisStats;
   /** Keyed by absolute path; only files that can reach the shim (after the text prefilter) or hold markers. */
   files: Map<string, FileAnalysis>;
   /**
@@ -106,4 +107,22 @@ export interface AnalyseOptions {
   files: string[];
   /** A tsconfig.json for type-aware resolution; without it, resolution is by module graph. */
   tsconfig?: string;
+  /**
+   * 'memory' (default): the Project lives in an in-memory file system holding the parsed files, so
+   * nothing is written by accident (write the edited text yourself, atomically); 'disk': the
+   * Project uses the real file system (slower to start; `save()` writes).
+   */
+  fileSystem?: 'memory' | 'disk';
+  /** Reads a file's text; defaults to the disk. Returns null when the file cannot be read. */
+  readText?: (path: string) => string | null;
+}
+
+/** How much work the analysis did: the prefilter's effect, for benchmarks and `--verbose`. */
+export interface AnalysisStats {
+  /** Files given in AnalyseOptions.files. */
+  filesListed: number;
+  /** Files whose text was read (listed files and the local modules they import). */
+  filesRead: number;
+  /** Files parsed by ts-morph (those that passed the text prefilter). */
+  filesParsed: number;
 }

@@ -1,0 +1,100 @@
+#!/usr/bin/env node
+/**
+ * The `asynchat-migrate` binary: `check` (the CI gate) and `rewrite` (the codemod).
+ * Exit codes, for every subcommand: 0 success, 1 findings / would change, 2 usage or internal error.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCheck } from './check';
+import { processIo, type CliIo } from './io';
+
+const MAIN_HELP = `asynchat-migrate: move asynchat-style handlers from @asynchat/shim to @asynchat/streams.
+
+Usage:
+  asynchat-migrate check [paths...] [options]     report remaining legacy usage (CI gate)
+  asynchat-migrate rewrite [paths...] [options]   rewrite shim handlers to streams code
+
+Run 'asynchat-migrate <command> --help' for a command's options.
+
+Options:
+  -h, --help      this text
+  -v, --version   the version
+
+Exit codes: 0 success, 1 findings (check) or changes needed (rewrite --check), 2 usage or internal error.
+`;
+
+type Subcommand = (argv: string[], io: CliIo) => Promise<number>;
+
+/** The rewrite subcommand lives in ./rewrite (written separately); loaded only when asked for. */
+function loadRewrite(): Subcommand | undefined {
+  try {
+    // A plain require keeps `check` from paying for the rewrite module's load time.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const module = require('./rewrite') as { runRewrite?: Subcommand };
+    return module.runRewrite;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' && String((error as Error).message).includes('./rewrite')) {
+      return undefined;
+    }
+    throw error;
+  }
+}
+
+export function packageVersion(): string {
+  const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
+  return manifest.version;
+}
+
+/**
+ * Runs the CLI with the given arguments (without `node` and the script path) and returns the exit code.
+ *
+ * @example
+ * ```ts
+ * const code = await main(['check', 'src'], processIo());
+ * ```
+ */
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case undefined:
+      case '-h':
+      case '--help':
+      case 'help':
+        io.stdout.write(MAIN_HELP);
+        return command === undefined ? 2 : 0;
+      case '-v':
+      case '--version':
+        io.stdout.write(`${packageVersion()}\n`);
+        return 0;
+      case 'check':
+        return await runCheck(rest, io);
+      case 'rewrite': {
+        const runRewrite = loadRewrite();
+        if (!runRewrite) {
+          io.stderr.write('asynchat-migrate: rewrite is not available in this build\n');
+          return 2;
+        }
+        return await runRewrite(rest, io);
+      }
+      default:
+        io.stderr.write(`asynchat-migrate: unknown command '${command}'\n\n${MAIN_HELP}`);
+        return 2;
+    }
+  } catch (error) {
+    io.stderr.write(`asynchat-migrate: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return 2;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2), processIo()).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`asynchat-migrate: internal error: ${String(error)}\n`);
+      process.exitCode = 2;
+    },
+  );
+}
