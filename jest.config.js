@@ -27,6 +27,14 @@ const project = (name) => ({
 
 /** @type {import('jest').Config} */
 module.exports = {
-  projects: ['streams', 'shim', 'codemod'].map(project),
+  projects: [
+    ...['streams', 'shim', 'codemod'].map(project),
+    // The legacy app's end-to-end tests (APP_DIR picks the app: the legacy one or a migrated copy)
+    // and the executed examples of docs/api.
+    {
+      ...project('e2e'),
+      testMatch: ['<rootDir>/fixtures/legacy-app/e2e/**/*.test.ts', '<rootDir>/docs/api/**/*.test.ts'],
+    },
+  ],
   testTimeout: 30000,
 };
