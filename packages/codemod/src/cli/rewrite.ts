@@ -1,0 +1,290 @@
+/**
+ * `asynchat-migrate rewrite [paths...]`: the codemod from shim handlers to streams code.
+ * Options, outputs and exit codes are documented in ./rewrite-help.ts (`--help`).
+ */
+import { availableParallelism } from 'node:os';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import picocolors from 'picocolors';
+import type { Colors } from 'picocolors/types';
+import { booleanOption, FILE_SELECTION_OPTIONS, parseCommandArguments, parseShard, stringListOption, stringOption, type Shard } from './arguments';
+import type { CliIo, TextSink } from './io';
+import { REWRITE_HELP } from './rewrite-help';
+import { UsageError } from './usage-error';
+import { findUncommittedChanges } from '../rewrite/git-dirty';
+import { compareOutcomes, type FileOutcome } from '../rewrite/outcome';
+import { processShare, type RewriteEngine, type RewriteMode, type ShareRequest } from '../rewrite/process-share';
+import { ProgressBar, type ProgressStream } from '../rewrite/progress';
+import { formatSummary, totalsByStatus } from '../rewrite/summary';
+import { runWorkers } from '../rewrite/workers';
+import { selectRewriteFiles, type RewriteSelection, type SelectionRequest } from '../rewrite/select-files';
+
+const REWRITE_OPTIONS = {
+  ...FILE_SELECTION_OPTIONS,
+  dry: { type: 'boolean' },
+  check: { type: 'boolean' },
+  json: { type: 'boolean' },
+  jobs: { type: 'string', short: 'j' },
+  'allow-dirty': { type: 'boolean' },
+} as const;
+
+/**
+ * Below this many candidate files, a run without `--jobs` stays on the main thread: each worker
+ * pays for loading TypeScript and analysing every candidate, which only pays off on large runs.
+ */
+const AUTOMATIC_WORKERS_MINIMUM_CANDIDATES = 400;
+
+/** What `runRewrite` needs from the rest of the package; tests replace parts of it. */
+export interface RewriteDependencies {
+  /** The in-process analysis and engine (workers always load the real ones). */
+  engine: RewriteEngine;
+  selectFiles(request: SelectionRequest): Promise<RewriteSelection>;
+  runWorkers: typeof runWorkers;
+  now(): number;
+}
+
+/** The real analysis and engine, loaded on first use so that `--help` and usage errors stay instant. */
+function realEngine(): RewriteEngine {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { analyseProject } = require('../analyse') as typeof import('../analyse');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { rewriteFile } = require('../rewrite/engine') as typeof import('../rewrite/engine');
+  return { analyseProject, rewriteFile };
+}
+
+interface RewriteOptions {
+  paths: string[];
+  mode: RewriteMode;
+  check: boolean;
+  json: boolean;
+  /** null: choose (cores, or one thread for small runs). */
+  jobs: number | null;
+  shard: Shard | null;
+  tsconfig: string | undefined;
+  ignore: string[];
+  gitignore: boolean;
+  stdin: boolean;
+  allowDirty: boolean;
+}
+
+function parseOptions(argv: string[], cwd: string): RewriteOptions | 'help' {
+  const { values, positionals } = parseCommandArguments(argv, REWRITE_OPTIONS);
+  if (booleanOption(values, 'help')) return 'help';
+  const dry = booleanOption(values, 'dry');
+  const check = booleanOption(values, 'check');
+  const jobsText = stringOption(values, 'jobs');
+  let jobs: number | null = null;
+  if (jobsText !== undefined) {
+    if (!/^\d+$/.test(jobsText) || Number(jobsText) < 1) throw new UsageError(`--jobs expects a whole number of at least 1, got '${jobsText}'`);
+    jobs = Number(jobsText);
+  }
+  const shardText = stringOption(values, 'shard');
+  const tsconfig = stringOption(values, 'tsconfig');
+  const stdin = booleanOption(values, 'stdin');
+  if (stdin && positionals.length > 0) throw new UsageError('--stdin reads the paths from standard input: give no paths as arguments');
+  return {
+    paths: (positionals.length > 0 ? positionals : ['.']).map((path) => resolve(cwd, path)),
+    mode: dry ? 'dry' : check ? 'check' : 'write',
+    check,
+    json: booleanOption(values, 'json'),
+    jobs,
+    shard: shardText === undefined ? null : parseShard(shardText),
+    tsconfig: tsconfig === undefined ? undefined : resolve(cwd, tsconfig),
+    ignore: stringListOption(values, 'ignore'),
+    gitignore: !booleanOption(values, 'no-gitignore'),
+    stdin,
+    allowDirty: booleanOption(values, 'allow-dirty'),
+  };
+}
+
+/**
+ * Runs `asynchat-migrate rewrite` with `argv` (the arguments after `rewrite`) and returns the exit
+ * code: 0 done, 1 `--check` found something to change, 2 errors.
+ *
+ * @example
+ * ```ts
+ * const exitCode = await runRewrite(['src', '--dry'], processIo());
+ * ```
+ */
+export async function runRewrite(argv: string[], io: CliIo, dependencies: Partial<RewriteDependencies> = {}): Promise<number> {
+  let options: RewriteOptions | 'help';
+  try {
+    options = parseOptions(argv, io.cwd);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`asynchat-migrate rewrite: ${error.message}\nRun 'asynchat-migrate rewrite --help' for the options.\n`);
+      return 2;
+    }
+    throw error;
+  }
+  if (options === 'help') {
+    io.stdout.write(REWRITE_HELP);
+    return 0;
+  }
+  const resolved: RewriteDependencies = {
+    engine: dependencies.engine ?? realEngine(),
+    selectFiles: dependencies.selectFiles ?? selectRewriteFiles,
+    runWorkers: dependencies.runWorkers ?? runWorkers,
+    now: dependencies.now ?? (() => performance.now()),
+  };
+  return rewrite(options, io, resolved);
+}
+
+async function rewrite(options: RewriteOptions, io: CliIo, dependencies: RewriteDependencies): Promise<number> {
+  const startedAt = dependencies.now();
+  const stderr = io.stderr as TextSink & ProgressStream;
+  const stderrColors = colorsFor(stderr.isTTY === true, io.env);
+  const stdoutColors = colorsFor(io.isTTY, io.env);
+
+  let selection: RewriteSelection;
+  try {
+    selection = await dependencies.selectFiles({
+      paths: options.paths,
+      cwd: io.cwd,
+      ignore: options.ignore,
+      gitignore: options.gitignore,
+      shard: options.shard,
+      tsconfig: options.tsconfig,
+      stdinPaths: options.stdin ? await io.readStdin() : null,
+    });
+  } catch (error) {
+    io.stderr.write(`asynchat-migrate rewrite: ${describe(error)}\n`);
+    return 2;
+  }
+
+  if (options.mode === 'write') {
+    const refusal = dirtyTreeRefusal(options, selection, io, stderrColors);
+    if (refusal !== null) {
+      io.stderr.write(refusal);
+      return 2;
+    }
+  }
+
+  const progress = new ProgressBar(stderr, stderrColors, { now: dependencies.now });
+  progress.phase('analysing', 0);
+  let planned = 0;
+  const shareProgress = {
+    planned: (count: number) => {
+      planned += count;
+      progress.phase('rewriting', planned);
+    },
+    advanced: (count: number) => progress.advance(count),
+  };
+  const request: Omit<ShareRequest, 'workerIndex' | 'workerCount'> = {
+    candidates: selection.candidates,
+    selected: selection.selected,
+    mode: options.mode,
+    cwd: io.cwd,
+    ...(options.tsconfig ? { tsconfig: options.tsconfig } : {}),
+  };
+  const workerCount = chooseWorkerCount(options.jobs, selection.candidates.length);
+  let outcomes: FileOutcome[];
+  try {
+    outcomes =
+      workerCount <= 1
+        ? processShare({ ...request, workerIndex: 0, workerCount: 1 }, dependencies.engine, shareProgress, selection.texts)
+        : await dependencies.runWorkers(request, workerCount, shareProgress);
+  } catch (error) {
+    io.stderr.write(`asynchat-migrate rewrite: ${describe(error)}\n`);
+    return 2;
+  } finally {
+    progress.finish();
+  }
+
+  const reported = completeOutcomes(selection.selected, outcomes);
+  const totals = totalsByStatus(reported.map((outcome) => outcome.status));
+  const summary = formatSummary({ totals, elapsedMilliseconds: dependencies.now() - startedAt, mode: options.check ? 'check' : options.mode });
+  const wouldChange = reported.some((outcome) => outcome.differs);
+
+  if (selection.selected.length === 0) {
+    io.stderr.write(`asynchat-migrate rewrite: no source files selected under ${options.paths.map((path) => displayPath(path, io.cwd)).join(', ')}\n`);
+  }
+  if (options.json) {
+    io.stdout.write(`${JSON.stringify(jsonReport(reported, totals, io.cwd), null, 2)}\n`);
+    io.stderr.write(`${summary}\n`);
+  } else {
+    const diffs = reported.filter((outcome) => outcome.diff !== undefined).map((outcome) => outcome.diff as string);
+    if (options.mode === 'dry') io.stdout.write(diffs.join(''));
+    // With --dry, stdout is a patch: the file list and the summary go to stderr.
+    const listSink = options.mode === 'dry' ? io.stderr : io.stdout;
+    const listColors = options.mode === 'dry' ? stderrColors : stdoutColors;
+    for (const outcome of reported) {
+      if (outcome.status !== 'unchanged') listSink.write(`${fileLine(outcome, io.cwd, listColors)}\n`);
+    }
+    listSink.write(`${listColors.bold(summary)}\n`);
+  }
+  if (totals.error > 0) return 2;
+  if (options.check && wouldChange) return 1;
+  return 0;
+}
+
+/** `--jobs N` is honoured (never more workers than candidates); without it, small runs stay on one thread. */
+function chooseWorkerCount(jobs: number | null, candidateCount: number): number {
+  if (jobs !== null) return Math.max(1, Math.min(jobs, candidateCount));
+  if (candidateCount < AUTOMATIC_WORKERS_MINIMUM_CANDIDATES) return 1;
+  return Math.max(1, Math.min(availableParallelism(), candidateCount));
+}
+
+/** The refusal text when the target has uncommitted changes and --allow-dirty is absent; null to go on. */
+function dirtyTreeRefusal(options: RewriteOptions, selection: RewriteSelection, io: CliIo, colors: Colors): string | null {
+  if (options.allowDirty) return null;
+  const targets = options.stdin ? selection.selected : options.paths;
+  if (targets.length === 0) return null;
+  const state = findUncommittedChanges(targets, io.cwd);
+  if (state.kind === 'not-a-repository') {
+    io.stderr.write(`asynchat-migrate rewrite: note: ${state.reason}; writing without the uncommitted-changes guard\n`);
+    return null;
+  }
+  if (state.kind === 'clean') return null;
+  const lines = state.files.map((file) => `  ${file.kind.padEnd(10)} ${displayPath(file.path, io.cwd)}`);
+  return (
+    `asynchat-migrate rewrite: ${colors.red('refusing to write')}: ${state.files.length} ${state.files.length === 1 ? 'file' : 'files'} ` +
+    `under the target ${state.files.length === 1 ? 'has' : 'have'} uncommitted changes:\n${lines.join('\n')}\n` +
+    `Commit or stash them first, so that the rewrite lands as one diff you can review and undo, or pass --allow-dirty.\n`
+  );
+}
+
+/** Every selected file gets an outcome: those the analysis dropped (they cannot reach the shim) are unchanged. */
+function completeOutcomes(selected: string[], outcomes: FileOutcome[]): FileOutcome[] {
+  const byFile = new Map(outcomes.map((outcome) => [outcome.file, outcome]));
+  const complete = selected.map(
+    (file) => byFile.get(file) ?? { file, status: 'unchanged' as const, rules: [], markers: [], message: '', differs: false },
+  );
+  return complete.sort(compareOutcomes);
+}
+
+function jsonReport(outcomes: FileOutcome[], totals: ReturnType<typeof totalsByStatus>, cwd: string) {
+  return {
+    files: outcomes.map((outcome) => ({
+      file: displayPath(outcome.file, cwd),
+      status: outcome.status,
+      rules: outcome.rules,
+      message: outcome.message,
+      markers: outcome.markers,
+    })),
+    totals,
+  };
+}
+
+function fileLine(outcome: FileOutcome, cwd: string, colors: Colors): string {
+  const paint = outcome.status === 'error' ? colors.red : outcome.status === 'manual' ? colors.yellow : colors.green;
+  const details = outcome.message || outcome.rules.join(', ');
+  return `${paint(outcome.status.padEnd(9))} ${displayPath(outcome.file, cwd)}${details ? `  ${colors.dim(details)}` : ''}`;
+}
+
+/** A path relative to the run's directory, with forward slashes (the form reports and diffs use). */
+function displayPath(file: string, cwd: string): string {
+  const relativePath = relative(cwd, file);
+  if (relativePath === '') return '.';
+  const shown = isAbsolute(relativePath) ? file : relativePath;
+  return shown.split(sep).join('/');
+}
+
+function colorsFor(terminal: boolean, env: Record<string, string | undefined>): Colors {
+  // no-color.org: NO_COLOR set to anything non-empty turns colour off.
+  const noColor = env.NO_COLOR !== undefined && env.NO_COLOR !== '';
+  return picocolors.createColors(terminal && !noColor);
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,58 @@
+import { relative, sep } from 'node:path';
+import type { Shard } from '../cli/arguments';
+import { ModuleResolver } from '../analyse/module-resolver';
+import { aliasResolverFor, readTsconfigOptions } from '../analyse/tsconfig-options';
+import { discoverFiles, inShard, prefilterFiles } from '../discover';
+
+/** What the command line asks for, in the terms file discovery understands. */
+export interface SelectionRequest {
+  /** Absolute files or directories. */
+  paths: string[];
+  cwd: string;
+  ignore: string[];
+  gitignore: boolean;
+  shard: Shard | null;
+  tsconfig: string | undefined;
+  /** With --stdin: the text read from standard input (one path a line); null otherwise. */
+  stdinPaths: string | null;
+}
+
+/** The files of one run. */
+export interface RewriteSelection {
+  /** The files this run reports on (after ignores and the shard), absolute, sorted. */
+  selected: string[];
+  /** The files to analyse: every file of the whole selection (all shards) that can reach the shim, absolute, sorted. */
+  candidates: string[];
+  /** The text of every file the prefilter read, by absolute path: the in-process analysis reuses it. */
+  texts?: Map<string, string>;
+}
+
+/**
+ * Discovers the files of a rewrite (extensions, .gitignore with negations, --ignore, --stdin) and
+ * splits them in two: what this run reports on (its `--shard`) and what the analysis must see.
+ * The shard applies to the report only: every shard analyses all candidates, so a class whose
+ * base class lives in another shard is recognised the same way in every shard.
+ *
+ * @example
+ * const { selected, candidates } = await selectRewriteFiles({ paths: ['/repo/src'], cwd: '/repo', ignore: [], gitignore: true, shard: { index: 1, count: 2 }, tsconfig: undefined, stdinPaths: null });
+ */
+export async function selectRewriteFiles(request: SelectionRequest): Promise<RewriteSelection> {
+  const discovery = discoverFiles({
+    cwd: request.cwd,
+    paths: request.paths,
+    ignore: request.ignore,
+    gitignore: request.gitignore,
+    ...(request.stdinPaths !== null ? { stdinPaths: request.stdinPaths.split(/\r?\n/) } : {}),
+  });
+  const compilerOptions = request.tsconfig ? readTsconfigOptions(request.tsconfig) : {};
+  const aliasResolver = aliasResolverFor(compilerOptions);
+  const prefilter = prefilterFiles(discovery.files, {
+    resolver: new ModuleResolver(aliasResolver, discovery.files),
+    aliasesPossible: aliasResolver !== undefined,
+  });
+  const shard = request.shard;
+  const selected = shard
+    ? discovery.files.filter((file) => inShard(relative(discovery.root, file).split(sep).join('/'), shard))
+    : discovery.files;
+  return { selected, candidates: [...prefilter.candidates].sort(), texts: prefilter.texts };
+}
