@@ -37,7 +37,7 @@ export function analyseProject(options: AnalyseOptions): ProjectAnalysis {
       return null;
     }
   });
-  const prefilter = prefilterFiles(options.files, { resolver: modules, aliasesPossible: aliasResolver !== undefined, readText });
+  const prefilter = options.prefilter ?? prefilterFiles(options.files, { resolver: modules, aliasesPossible: aliasResolver !== undefined, readText });
 
   const project = new Project({
     useInMemoryFileSystem: options.fileSystem !== 'disk',
@@ -276,7 +276,7 @@ function findLegacyUses(scope: ModuleScope, resolver: ShimResolver): LegacyUseRe
     if (heritage) heritageExpressions.add(heritage.expression);
   }
   const visit = (node: ts.Node): void => {
-    if (ts.isImportDeclaration(node) || ts.isImportEqualsDeclaration(node) || (ts.isExportDeclaration(node) && node.moduleSpecifier) || heritageExpressions.has(node)) return;
+    if (ts.isImportDeclaration(node) || ts.isImportEqualsDeclaration(node) || ts.isExportDeclaration(node) || heritageExpressions.has(node)) return;
     if (ts.isPropertyAccessExpression(node) || ts.isQualifiedName(node) || ts.isElementAccessExpression(node)) {
       const root = rootIdentifier(node);
       if (root && scope.bindings.has(root.text)) {

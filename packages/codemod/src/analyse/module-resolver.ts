@@ -1,5 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
+import { isShimSpecifier } from './shim-modules';
 import { isSourceFile } from './source-extensions';
 
 /**
@@ -27,6 +28,8 @@ export class ModuleResolver {
   }
 
   resolve(specifier: string, containingFile: string): string | null {
+    // The shim is recognised by its name; a tsconfig `paths` entry pointing it at sources must not turn it into a local module.
+    if (isShimSpecifier(specifier)) return null;
     const relative = specifier.startsWith('./') || specifier.startsWith('../') || specifier === '.' || specifier === '..';
     if (!relative && !isAbsolute(specifier)) {
       if (!this.aliasResolver || specifier.startsWith('node:')) return null;

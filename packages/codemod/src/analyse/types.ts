@@ -3,6 +3,7 @@
  * `analyse/` answers questions about a codebase; it never edits.
  */
 import type { ClassDeclaration, ClassExpression, Node, Project, SourceFile } from 'ts-morph';
+import type { PrefilterResult } from '../discover/prefilter';
 
 /** Every name `@asynchat/shim` (and its `asynchat` / `asyncore` subpaths) exports. */
 export const SHIM_NAMES = [
@@ -115,6 +116,11 @@ export interface AnalyseOptions {
   fileSystem?: 'memory' | 'disk';
   /** Reads a file's text; defaults to the disk. Returns null when the file cannot be read. */
   readText?: (path: string) => string | null;
+  /**
+   * The text prefilter already run over exactly these files (discover's prefilterFiles), to skip a
+   * second pass; only valid when run without tsconfig path aliases, or with them resolved.
+   */
+  prefilter?: PrefilterResult;
 }
 
 /** How much work the analysis did: the prefilter's effect, for benchmarks and `--verbose`. */

@@ -1,6 +1,251 @@
+/**
+ * `asynchat-migrate check [paths...]`: the CI gate for remaining legacy usage. Options and exit
+ * codes are documented in ./check-help.ts (`--help`) and docs/check.md.
+ */
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { ModuleResolver } from '../analyse/module-resolver';
+import { discoverFiles, MissingPathError } from '../discover/discover';
+import { prefilterFiles, type PrefilterResult } from '../discover/prefilter';
+import {
+  BaselineFormatError,
+  baselineKey,
+  compareWithBaseline,
+  countFindings,
+  formatBaseline,
+  parseBaseline,
+  updateBaseline,
+  type BaselineEntry,
+  type BaselineScope,
+} from '../report/baseline';
+import type { LocatedFinding } from '../report/finding';
+import { formatGithub } from '../report/github-format';
+import { formatJson } from '../report/json-format';
+import { relativePosixPath } from '../report/relative-path';
+import { formatSarif } from '../report/sarif-format';
+import { shellQuote } from '../report/shell-quote';
+import { summarize, type CheckSummary } from '../report/summary';
+import { formatText } from '../report/text-format';
+import { booleanOption, FILE_SELECTION_OPTIONS, parseCommandArguments, parseShard, stringListOption, stringOption } from './arguments';
+import { CHECK_HELP } from './check-help';
 import type { CliIo } from './io';
+import { packageVersion } from './package-version';
+import { UsageError } from './usage-error';
 
-/** Placeholder replaced below. */
-export async function runCheck(_argv: string[], _io: CliIo): Promise<number> {
-  return 2;
+const CHECK_OPTIONS = {
+  ...FILE_SELECTION_OPTIONS,
+  format: { type: 'string', short: 'f' },
+  output: { type: 'string', short: 'o' },
+  baseline: { type: 'string' },
+  'update-baseline': { type: 'boolean' },
+  'strict-baseline': { type: 'boolean' },
+} as const;
+
+const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
+type CheckFormat = (typeof FORMATS)[number];
+
+/** Exit codes of `check`. */
+export const CHECK_EXIT = { clean: 0, findings: 1, error: 2 } as const;
+
+interface CheckRequest {
+  paths: string[];
+  format: CheckFormat;
+  output: string | undefined;
+  baseline: string | undefined;
+  updateBaseline: boolean;
+  strictBaseline: boolean;
+  stdin: boolean;
+  shard: { index: number; count: number } | undefined;
+  ignore: string[];
+  gitignore: boolean;
+  tsconfig: string | undefined;
+}
+
+function readRequest(argv: string[]): CheckRequest | 'help' {
+  const { values, positionals } = parseCommandArguments(argv, CHECK_OPTIONS);
+  if (booleanOption(values, 'help')) return 'help';
+  const format = stringOption(values, 'format') ?? 'text';
+  if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got '${format}'`);
+  const baseline = stringOption(values, 'baseline');
+  const updateBaselineFlag = booleanOption(values, 'update-baseline');
+  const strictBaseline = booleanOption(values, 'strict-baseline');
+  if ((updateBaselineFlag || strictBaseline) && baseline === undefined) {
+    throw new UsageError(`--${updateBaselineFlag ? 'update-baseline' : 'strict-baseline'} needs --baseline <file>`);
+  }
+  const stdin = booleanOption(values, 'stdin');
+  if (stdin && positionals.length > 0) throw new UsageError('--stdin reads the paths from standard input: give no paths as arguments');
+  const shardText = stringOption(values, 'shard');
+  return {
+    paths: positionals,
+    format: format as CheckFormat,
+    output: stringOption(values, 'output'),
+    baseline,
+    updateBaseline: updateBaselineFlag,
+    strictBaseline,
+    stdin,
+    shard: shardText === undefined ? undefined : parseShard(shardText),
+    ignore: stringListOption(values, 'ignore'),
+    gitignore: !booleanOption(values, 'no-gitignore'),
+    tsconfig: stringOption(values, 'tsconfig'),
+  };
+}
+
+/** The tsconfig to use: the one given, else tsconfig.json in the cwd, else in the repository root. */
+function findTsconfig(request: CheckRequest, cwd: string, root: string): string | undefined {
+  if (request.tsconfig !== undefined) {
+    const path = resolve(cwd, request.tsconfig);
+    if (!existsSync(path)) throw new UsageError(`--tsconfig ${request.tsconfig}: no such file`);
+    return path;
+  }
+  for (const directory of [cwd, root]) {
+    const path = join(directory, 'tsconfig.json');
+    if (existsSync(path)) return path;
+  }
+  return undefined;
+}
+
+/** A tsconfig whose text cannot introduce path aliases lets the prefilter run without loading TypeScript. */
+function mayDefineAliases(tsconfig: string | undefined): boolean {
+  if (tsconfig === undefined) return false;
+  const text = readFileSync(tsconfig, 'utf8');
+  return text.includes('"paths"') || text.includes('"baseUrl"') || text.includes('"extends"');
+}
+
+function writeAtomically(path: string, text: string): void {
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, text);
+  renameSync(temporary, path);
+}
+
+/**
+ * Runs `check` with its arguments (after the subcommand) and returns the exit code: 0 clean or
+ * within the baseline, 1 findings, 2 usage or internal error.
+ *
+ * @example
+ * ```ts
+ * const exitCode = await runCheck(['src', '--format', 'sarif', '--output', 'check.sarif'], processIo());
+ * ```
+ */
+export async function runCheck(argv: string[], io: CliIo): Promise<number> {
+  try {
+    return await check(argv, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`asynchat-migrate check: ${error.message}\nRun 'asynchat-migrate check --help' for usage.\n`);
+    } else if (error instanceof MissingPathError || error instanceof BaselineFormatError || (error instanceof Error && error.name === 'TsconfigError')) {
+      io.stderr.write(`asynchat-migrate check: ${error.message}\n`);
+    } else {
+      io.stderr.write(`asynchat-migrate check: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    }
+    return CHECK_EXIT.error;
+  }
+}
+
+async function check(argv: string[], io: CliIo): Promise<number> {
+  const request = readRequest(argv);
+  if (request === 'help') {
+    io.stdout.write(CHECK_HELP);
+    return CHECK_EXIT.clean;
+  }
+  const cwd = resolve(io.cwd);
+  const stdinPaths = request.stdin ? (await io.readStdin()).split(/\r?\n/) : undefined;
+  const discovery = discoverFiles({
+    cwd,
+    paths: request.paths,
+    ignore: request.ignore,
+    gitignore: request.gitignore,
+    ...(stdinPaths ? { stdinPaths } : {}),
+    ...(request.shard ? { shard: request.shard } : {}),
+  });
+  const tsconfig = findTsconfig(request, cwd, discovery.root);
+
+  let findings: LocatedFinding[] = [];
+  let filesParsed = 0;
+  if (discovery.files.length > 0) {
+    let prefilter: PrefilterResult | undefined;
+    if (!mayDefineAliases(tsconfig)) {
+      prefilter = prefilterFiles(discovery.files, { resolver: new ModuleResolver(undefined, discovery.files) });
+    }
+    // TypeScript is loaded only when some file can reach the shim: a clean codebase is checked in the time it takes to read it.
+    if (prefilter === undefined || prefilter.candidates.length > 0) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { analyseProject } = require('../analyse/analyse-project') as typeof import('../analyse/analyse-project');
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { collectFindings } = require('../report/findings') as typeof import('../report/findings');
+      const analysis = analyseProject({ files: discovery.files, ...(tsconfig ? { tsconfig } : {}), ...(prefilter ? { prefilter } : {}) });
+      findings = collectFindings(analysis, cwd);
+      filesParsed = analysis.stats.filesParsed;
+    }
+  }
+
+  let reported: LocatedFinding[] = findings;
+  let summary: CheckSummary;
+  let exitCode: number;
+  let baselineState: ((finding: LocatedFinding) => 'new' | 'unchanged') | undefined;
+  const notes: string[] = [];
+
+  if (request.baseline !== undefined) {
+    const baselinePath = resolve(cwd, request.baseline);
+    const baselineDirectory = dirname(baselinePath);
+    const baselineLabel = relativePosixPath(cwd, baselinePath);
+    const exists = existsSync(baselinePath);
+    if (!exists && !request.updateBaseline) {
+      throw new UsageError(`baseline ${request.baseline} does not exist: create it with --baseline ${shellQuote(request.baseline)} --update-baseline`);
+    }
+    const baseline = exists ? parseBaseline(readFileSync(baselinePath, 'utf8'), baselineLabel) : new Map<string, BaselineEntry>();
+    const current = countFindings(findings, baselineDirectory);
+    const scope: BaselineScope = {
+      checkedFiles: new Set(discovery.files.map((file) => relativePosixPath(baselineDirectory, file))),
+      fileExists: (file) => existsSync(join(baselineDirectory, file)),
+    };
+    if (request.updateBaseline) {
+      const { entries, pruned } = updateBaseline(current, baseline, scope);
+      writeAtomically(baselinePath, formatBaseline(entries));
+      const total = entries.reduce((sum, entry) => sum + entry.count, 0);
+      io.stderr.write(`asynchat-migrate check: wrote ${baselineLabel}: ${entries.length} entries, ${total} findings${pruned > 0 ? `, ${pruned} entries pruned` : ''}\n`);
+      return CHECK_EXIT.clean;
+    }
+    const comparison = compareWithBaseline(current, baseline, scope);
+    const isFailing = (finding: LocatedFinding): boolean => comparison.failingKeys.has(baselineKey(relativePosixPath(baselineDirectory, finding.absolutePath), finding.rule));
+    reported = findings.filter(isFailing);
+    baselineState = (finding) => (isFailing(finding) ? 'new' : 'unchanged');
+    summary = summarize(reported, discovery.files.length, filesParsed);
+    summary.baseline = { file: baselineLabel, suppressed: findings.length - reported.length, exceeded: comparison.exceeded, fallen: comparison.fallen };
+    for (const entry of comparison.exceeded) {
+      notes.push(`over the baseline: ${entry.file} ${entry.rule} ${entry.baseline} -> ${entry.current}${entry.baseline === 0 ? ' (new)' : ''}`);
+    }
+    if (comparison.fallen.length > 0) {
+      for (const entry of comparison.fallen) notes.push(`fell below the baseline: ${entry.file} ${entry.rule} ${entry.baseline} -> ${entry.current}`);
+      notes.push(
+        `${comparison.fallen.length} baseline ${comparison.fallen.length === 1 ? 'entry' : 'entries'} can be tightened: run asynchat-migrate check --baseline ${shellQuote(request.baseline)} --update-baseline and commit it${request.strictBaseline ? ' (--strict-baseline: this fails the run)' : ''}`,
+      );
+    }
+    exitCode = reported.length > 0 || (request.strictBaseline && comparison.fallen.length > 0) ? CHECK_EXIT.findings : CHECK_EXIT.clean;
+  } else {
+    summary = summarize(findings, discovery.files.length, filesParsed);
+    exitCode = findings.length > 0 ? CHECK_EXIT.findings : CHECK_EXIT.clean;
+  }
+
+  let report: string;
+  switch (request.format) {
+    case 'text':
+      report = formatText(reported, summary, { color: io.isTTY && request.output === undefined });
+      if (notes.length > 0) report += `${notes.join('\n')}\n`;
+      break;
+    case 'json':
+      report = formatJson(reported, summary);
+      break;
+    case 'sarif': {
+      // All findings go into SARIF, marked new or unchanged against the baseline: code scanning tracks them by fingerprint.
+      report = formatSarif(findings, { sourceRoot: cwd, toolVersion: packageVersion(), ...(baselineState ? { baselineState } : {}) });
+      break;
+    }
+    case 'github':
+      report = formatGithub(reported, summary);
+      break;
+  }
+  if (request.format !== 'text' && notes.length > 0) io.stderr.write(`${notes.map((note) => `asynchat-migrate check: ${note}`).join('\n')}\n`);
+  if (request.output !== undefined) writeAtomically(resolve(cwd, request.output), report);
+  else io.stdout.write(report);
+  return exitCode;
 }

@@ -3,10 +3,9 @@
  * The `asynchat-migrate` binary: `check` (the CI gate) and `rewrite` (the codemod).
  * Exit codes, for every subcommand: 0 success, 1 findings / would change, 2 usage or internal error.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { runCheck } from './check';
 import { processIo, type CliIo } from './io';
+import { packageVersion } from './package-version';
 
 const MAIN_HELP = `asynchat-migrate: move asynchat-style handlers from @asynchat/shim to @asynchat/streams.
 
@@ -38,11 +37,6 @@ function loadRewrite(): Subcommand | undefined {
     }
     throw error;
   }
-}
-
-export function packageVersion(): string {
-  const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
-  return manifest.version;
 }
 
 /**

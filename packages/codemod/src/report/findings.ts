@@ -1,0 +1,91 @@
+import { Node } from 'ts-morph';
+import type { FileAnalysis, LegacyClass, LegacyImport, ProjectAnalysis } from '../analyse/types';
+import { compareFindings, type LocatedFinding } from './finding';
+import { relativePosixPath } from './relative-path';
+import type { CheckRuleId } from './rules';
+import { shellQuote } from './shell-quote';
+
+/**
+ * Turns an analysis into check findings (one per legacy import statement, legacy class, loop /
+ * close_all call or socket_map use, manual marker, and parse error), sorted by file and position.
+ * A file that does not parse gets its parse errors only: its other findings could be artefacts of
+ * the parser's error recovery.
+ *
+ * @example
+ * ```ts
+ * const findings = collectFindings(analyseProject({ files }), process.cwd());
+ * ```
+ */
+export function collectFindings(analysis: ProjectAnalysis, cwd: string): LocatedFinding[] {
+  const findings: LocatedFinding[] = [];
+  for (const file of analysis.files.values()) findings.push(...findingsOfFile(file, cwd));
+  return findings.sort(compareFindings);
+}
+
+function findingsOfFile(file: FileAnalysis, cwd: string): LocatedFinding[] {
+  const relativePath = relativePosixPath(cwd, file.path);
+  const lines = file.sourceFile.getFullText().split(/\r?\n/);
+  const rewriteCommand = `\`asynchat-migrate rewrite ${shellQuote(relativePath)}\``;
+  const make = (line: number, column: number, rule: CheckRuleId, message: string): LocatedFinding => ({
+    file: relativePath,
+    line,
+    column,
+    rule,
+    message,
+    absolutePath: file.path,
+    lineText: lines[line - 1] ?? '',
+  });
+  if (file.parseErrors.length > 0) {
+    const first = file.parseErrors[0] as FileAnalysis['parseErrors'][number];
+    const more = file.parseErrors.length > 1 ? ` (and ${file.parseErrors.length - 1} more)` : '';
+    return [make(first.line, first.column, 'parse-error', `cannot parse: ${first.message}${more}; the file was not checked, fix the syntax first`)];
+  }
+  const findings: LocatedFinding[] = [];
+  const positionOf = (node: { getStart(): number }): { line: number; column: number } => file.sourceFile.getLineAndColumnAtPos(node.getStart());
+
+  for (const legacyImport of file.imports) {
+    const { line, column } = positionOf(legacyImport.node);
+    findings.push(make(line, column, 'legacy-import', importMessage(legacyImport, file, relativePath, cwd, rewriteCommand)));
+  }
+  for (const legacyClass of file.classes) {
+    const nameNode = legacyClass.node.getNameNode();
+    const { line, column } = positionOf(nameNode ?? legacyClass.node);
+    findings.push(make(line, column, 'legacy-subclass', subclassMessage(legacyClass, cwd, rewriteCommand)));
+  }
+  for (const use of file.uses) {
+    const isCall = use.name === 'loop' || use.name === 'close_all';
+    if (use.name !== 'socket_map' && !isCall) continue;
+    if (isCall) {
+      const parent = use.node.getParent();
+      if (!Node.isCallExpression(parent) || parent.getExpression() !== use.node) continue;
+    }
+    const { line, column } = positionOf(use.node);
+    const message =
+      use.name === 'socket_map'
+        ? `socket_map is the shim's global table of dispatchers; @asynchat/streams has none: keep your own set of connections, then run ${rewriteCommand}`
+        : `${use.name}() drives the shim's event loop; ${rewriteCommand} moves the server to startServer() and awaits it`;
+    findings.push(make(line, column, 'legacy-loop', message));
+  }
+  for (const marker of file.markers) {
+    findings.push(make(marker.line, marker.column, 'manual-marker', `manual migration left by rewrite (${marker.rule}): ${marker.reason || 'see docs/rules.md'}; do it by hand, then delete the marker`));
+  }
+  return findings;
+}
+
+function importMessage(legacyImport: LegacyImport, file: FileAnalysis, relativePath: string, cwd: string, rewriteCommand: string): string {
+  const names = legacyImport.bindings.map((binding) => (binding.name === '*' ? `${binding.local} (the whole module)` : binding.name === binding.local ? binding.name : `${binding.name} as ${binding.local}`));
+  const what = names.length > 0 ? names.join(', ') : 'the module';
+  if (file.reexportsOnly && (legacyImport.kind === 'reexport')) {
+    return `re-exports ${what} of @asynchat/shim; migrate the modules that import ${relativePath}, then delete it (rewrite marks it legacy-reexport)`;
+  }
+  const through = legacyImport.viaLocalModule ? ` through ${relativePosixPath(cwd, legacyImport.viaLocalModule)}, which re-exports @asynchat/shim` : '';
+  return `imports ${what} from '${legacyImport.specifier}'${through}; migrate with ${rewriteCommand}`;
+}
+
+function subclassMessage(legacyClass: LegacyClass, cwd: string, rewriteCommand: string): string {
+  const name = legacyClass.name ?? '(anonymous)';
+  if (legacyClass.direct) return `class ${name} extends ${legacyClass.base}; migrate with ${rewriteCommand}`;
+  const superClass = legacyClass.superClass;
+  const where = superClass ? ` (${superClass.name ?? 'anonymous class'} in ${relativePosixPath(cwd, superClass.file)})` : '';
+  return `class ${name} descends from ${legacyClass.base} through ${legacyClass.chain.slice(1, -1).join(' -> ')}${where}; migrate with ${rewriteCommand}`;
+}
