@@ -1,0 +1,352 @@
+#!/usr/bin/env node
+// The main job on the built-in example (`pnpm demo` = `pnpm build && node scripts/demo.mjs`):
+// copy fixtures/legacy-app, check it, rewrite it, check again, and run the same end-to-end tests
+// against the legacy app and the migrated copy.
+//
+//   node scripts/demo.mjs [--out <dir>] [--skip-legacy-tests]
+//
+// --out defaults to <os tmpdir>/asynchat-migrate-demo/legacy-app-migrated (recreated on each run;
+// outside the repository, so the repository's .gitignore, lint and jest never see it).
+// Exit status: 0 when every step passed, 1 when one failed (the steps after it are skipped).
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const legacyApp = path.join(repoRoot, 'fixtures', 'legacy-app');
+const cliPath = path.join(repoRoot, 'packages', 'codemod', 'dist', 'cli', 'main.js');
+const requireFromCodemod = createRequire(path.join(repoRoot, 'packages', 'codemod', 'package.json'));
+const requireFromRoot = createRequire(path.join(repoRoot, 'package.json'));
+const colors = loadColors();
+
+const { values: options } = parseArgs({
+  options: {
+    out: { type: 'string' },
+    'skip-legacy-tests': { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  },
+});
+if (options.help) {
+  console.log('usage: node scripts/demo.mjs [--out <dir>] [--skip-legacy-tests]');
+  process.exit(0);
+}
+const workDir = path.resolve(options.out ?? path.join(os.tmpdir(), 'asynchat-migrate-demo', 'legacy-app-migrated'));
+const relativeToRepo = (file) => path.relative(repoRoot, file) || '.';
+
+/** A step failed: its message says what and why; the demo stops there. */
+class StepFailure extends Error {}
+
+const steps = [
+  { title: 'Copy the legacy app to a work folder', run: copyApp },
+  ...(options['skip-legacy-tests']
+    ? []
+    : [{ title: 'End-to-end tests on the legacy app (the baseline)', run: () => runEndToEndTests(legacyApp) }]),
+  { title: 'asynchat-migrate check: the legacy usage', run: checkBefore },
+  { title: 'asynchat-migrate rewrite: shim handlers to streams code', run: rewrite },
+  { title: 'asynchat-migrate check again: what is left', run: checkAfter },
+  { title: 'End-to-end tests on the migrated copy', run: () => runEndToEndTests(workDir) },
+];
+
+await main();
+
+async function main() {
+  const started = performance.now();
+  console.log(colors.bold('asynchat-migrate demo'));
+  console.log(colors.dim(`legacy app: ${relativeToRepo(legacyApp)}    work folder: ${workDir}\n`));
+  let failed = null;
+  for (const [index, step] of steps.entries()) {
+    const label = `[${index + 1}/${steps.length}]`;
+    if (failed !== null) {
+      console.log(colors.dim(`${label} ${step.title}: skipped`));
+      continue;
+    }
+    console.log(colors.bold(colors.cyan(`${label} ${step.title}`)));
+    const stepStarted = performance.now();
+    try {
+      const summary = await step.run();
+      console.log(`${colors.green('✔')} ${summary ?? 'done'} ${colors.dim(`(${seconds(stepStarted)})`)}\n`);
+    } catch (error) {
+      failed = step;
+      const message = error instanceof StepFailure ? error.message : (error?.stack ?? String(error));
+      console.log(`${colors.red('✖')} ${colors.red(message)} ${colors.dim(`(${seconds(stepStarted)})`)}\n`);
+    }
+  }
+  const total = seconds(started);
+  if (failed !== null) {
+    console.log(colors.red(colors.bold(`Demo failed at "${failed.title}" after ${total}.`)));
+    if (fs.existsSync(workDir)) console.log(`The work folder is ${workDir}`);
+    process.exitCode = 1;
+    return;
+  }
+  console.log(colors.green(colors.bold(`All ${steps.length} steps passed in ${total}.`)));
+  console.log(`The migrated copy is in ${colors.bold(workDir)}`);
+  console.log(colors.dim(`  compare: git diff --no-index ${relativeToRepo(legacyApp)}/src ${path.join(workDir, 'src')}`));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Steps
+
+async function copyApp() {
+  fs.rmSync(workDir, { recursive: true, force: true });
+  fs.mkdirSync(path.dirname(workDir), { recursive: true });
+  fs.cpSync(legacyApp, workDir, {
+    recursive: true,
+    // The tests stay in the repository and run against the copy through APP_DIR.
+    filter: (source) => !['node_modules', 'out', 'e2e'].includes(path.basename(source)),
+  });
+  // The copy is a project of its own, with its dependencies "installed" as a user's would be:
+  // node_modules/@asynchat/* are links to the workspace packages built by `pnpm build`.
+  const scope = path.join(workDir, 'node_modules', '@asynchat');
+  fs.mkdirSync(scope, { recursive: true });
+  for (const name of ['shim', 'streams']) {
+    const packageDir = path.join(repoRoot, 'packages', name);
+    if (!fs.existsSync(path.join(packageDir, 'dist', 'index.js'))) {
+      throw new StepFailure(`@asynchat/${name} is not built (${relativeToRepo(packageDir)}/dist is missing): run \`pnpm build\` first`);
+    }
+    fs.symlinkSync(packageDir, path.join(scope, name), 'dir');
+  }
+  const files = listFiles(path.join(workDir, 'src'));
+  for (const file of files) console.log(colors.dim(`  ${path.relative(workDir, file)}  (${countLines(file)} lines)`));
+  return `${files.length} source files copied to ${workDir}`;
+}
+
+async function checkBefore() {
+  requireCli();
+  // What a person would read, as the tool prints it...
+  const text = await runCli(['check', 'src'], { echo: true });
+  if (text.code !== 1) {
+    throw new StepFailure(`check exited ${text.code} on the legacy app; expected 1 (legacy usage found)`);
+  }
+  // ...and the same findings as data, to state what was found.
+  const { findings } = await checkFindings();
+  if (findings.length === 0) throw new StepFailure('check --format json found no legacy usage in the legacy app');
+  const byRule = countBy(findings, (finding) => finding.rule);
+  return `${findings.length} findings: ${formatCounts(byRule)}`;
+}
+
+async function rewrite() {
+  requireCli();
+  const before = snapshotSources();
+  const result = await runCli(['rewrite', 'src', '--allow-dirty', '--json'], { echo: false });
+  if (result.code !== 0) {
+    throw new StepFailure(`rewrite exited ${result.code}\n${indent(result.stdout + result.stderr)}`);
+  }
+  const report = parseJson(result.stdout, 'rewrite --json');
+  console.log(colors.bold('  report'));
+  for (const entry of report.files ?? []) {
+    const status = { changed: colors.green, manual: colors.yellow, error: colors.red }[entry.status] ?? colors.dim;
+    const rules = (entry.rules ?? []).join(', ');
+    const message = entry.message ? ` ${colors.dim(entry.message)}` : '';
+    console.log(`    ${status(entry.status.padEnd(9))} ${entry.file}${rules ? `  ${colors.dim(rules)}` : ''}${message}`);
+  }
+  const errors = (report.files ?? []).filter((entry) => entry.status === 'error');
+  if (errors.length > 0) {
+    throw new StepFailure(`rewrite reported ${errors.length} file(s) in error: ${errors.map((entry) => entry.file).join(', ')}`);
+  }
+
+  const after = snapshotSources();
+  const stats = diffStats(before, after);
+  console.log(colors.bold('  diff summary'));
+  for (const { file, added, removed } of stats) {
+    console.log(`    ${file.padEnd(34)} ${colors.green(`+${added}`.padStart(5))} ${colors.red(`-${removed}`.padStart(5))}`);
+  }
+  if (stats.length === 0) throw new StepFailure('rewrite changed no file');
+  const sample = stats.find((entry) => entry.file.endsWith('echo.ts')) ?? stats[0];
+  console.log(colors.bold(`  ${sample.file}, before and after`));
+  printDiff(sample.file, before.get(sample.file) ?? '', after.get(sample.file) ?? '');
+
+  // A second run must find nothing left to change (idempotency, as CI would check it).
+  const again = await runCli(['rewrite', 'src', '--allow-dirty', '--check'], { echo: false });
+  if (again.code !== 0) {
+    throw new StepFailure(`rewrite --check after rewrite exited ${again.code}: a second run would change more\n${indent(again.stdout + again.stderr)}`);
+  }
+  const added = stats.reduce((sum, entry) => sum + entry.added, 0);
+  const removed = stats.reduce((sum, entry) => sum + entry.removed, 0);
+  return `${stats.length} files rewritten (+${added} -${removed}); a second run changes nothing`;
+}
+
+async function checkAfter() {
+  requireCli();
+  await runCli(['check', 'src'], { echo: true });
+  const { findings } = await checkFindings();
+  const markers = findings.filter((finding) => finding.rule === 'manual-marker');
+  if (markers.length === 0) {
+    throw new StepFailure('no manual-marker finding: the stats handler (a recv() override) must be left for manual work');
+  }
+  // What may remain: the markers, the legacy usage in the files that carry them (the handler left
+  // for manual work, the re-export module it still needs), and the shim's loop() that runs it.
+  const markedFiles = new Set(markers.map((finding) => finding.file));
+  const loopFiles = new Set(findings.filter((finding) => finding.rule === 'legacy-loop').map((finding) => finding.file));
+  const leftForManualWork = (finding) =>
+    finding.rule === 'manual-marker' ||
+    markedFiles.has(finding.file) ||
+    finding.rule === 'legacy-loop' ||
+    (finding.rule === 'legacy-import' && loopFiles.has(finding.file));
+  const unexpected = findings.filter((finding) => !leftForManualWork(finding));
+  if (unexpected.length > 0) {
+    throw new StepFailure(
+      `rewrite left legacy usage that no marker points to:\n${indent(unexpected.map(formatFinding).join('\n'))}`,
+    );
+  }
+  return `${markers.length} manual marker(s) left, in ${[...markedFiles].join(', ')}; ${findings.length - markers.length} legacy finding(s) all belong to the code left for manual work`;
+}
+
+async function runEndToEndTests(appDir) {
+  const jest = requireFromRoot.resolve('jest/bin/jest.js');
+  const args = [jest, '--selectProjects', 'e2e', '--runTestsByPath', path.join(legacyApp, 'e2e', 'services.test.ts')];
+  const result = await run(process.execPath, args, {
+    cwd: repoRoot,
+    env: { ...process.env, APP_DIR: appDir, FORCE_COLOR: process.stdout.isTTY ? '1' : '0' },
+    echo: true,
+  });
+  const counts = /Tests:\s+(.*)/.exec(stripAnsi(result.stdout + result.stderr));
+  if (result.code !== 0) {
+    throw new StepFailure(`end-to-end tests failed against ${appDir}${counts ? ` (${counts[1].trim()})` : ''}`);
+  }
+  return `end-to-end tests green against ${appDir === legacyApp ? relativeToRepo(appDir) : appDir}${counts ? `: ${counts[1].trim()}` : ''}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+function requireCli() {
+  if (!fs.existsSync(cliPath)) {
+    throw new StepFailure(
+      `the asynchat-migrate CLI is not built: ${relativeToRepo(cliPath)} is missing (run \`pnpm build\`; if it is still missing, @asynchat/codemod has no CLI yet)`,
+    );
+  }
+}
+
+async function checkFindings() {
+  const result = await runCli(['check', 'src', '--format', 'json'], { echo: false });
+  if (result.code === 2) throw new StepFailure(`check --format json exited 2\n${indent(result.stdout + result.stderr)}`);
+  const report = parseJson(result.stdout, 'check --format json');
+  if (!Array.isArray(report.findings)) throw new StepFailure(`check --format json printed no findings array:\n${indent(result.stdout)}`);
+  return report;
+}
+
+function runCli(args, { echo }) {
+  console.log(colors.dim(`  $ asynchat-migrate ${args.join(' ')}`));
+  return run(process.execPath, [cliPath, ...args], { cwd: workDir, env: process.env, echo });
+}
+
+/** Runs a command; with `echo`, its output is shown indented as it comes. */
+function run(command, args, { cwd, env, echo }) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    const show = (text) => {
+      if (echo) process.stdout.write(indent(text.replace(/\n$/, '')) + '\n');
+    };
+    child.stdout.setEncoding('utf8').on('data', (text) => {
+      stdout += text;
+      show(text);
+    });
+    child.stderr.setEncoding('utf8').on('data', (text) => {
+      stderr += text;
+      show(text);
+    });
+    child.once('error', reject);
+    child.once('close', (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr }));
+  });
+}
+
+function snapshotSources() {
+  const sourceDir = path.join(workDir, 'src');
+  return new Map(listFiles(sourceDir).map((file) => [path.relative(workDir, file), fs.readFileSync(file, 'utf8')]));
+}
+
+function diffStats(before, after) {
+  const { diffLines } = requireFromCodemod('diff');
+  const files = [...new Set([...before.keys(), ...after.keys()])].sort();
+  const stats = [];
+  for (const file of files) {
+    const old = before.get(file) ?? '';
+    const now = after.get(file) ?? '';
+    if (old === now) continue;
+    let added = 0;
+    let removed = 0;
+    for (const part of diffLines(old, now)) {
+      if (part.added) added += part.count ?? 0;
+      if (part.removed) removed += part.count ?? 0;
+    }
+    stats.push({ file, added, removed });
+  }
+  return stats;
+}
+
+function printDiff(file, old, now) {
+  const { createTwoFilesPatch } = requireFromCodemod('diff');
+  const patch = createTwoFilesPatch(`a/${file}`, `b/${file}`, old, now, '', '', { context: 2 });
+  for (const line of patch.split('\n').slice(2)) {
+    if (line.startsWith('+')) console.log(`    ${colors.green(line)}`);
+    else if (line.startsWith('-')) console.log(`    ${colors.red(line)}`);
+    else if (line.startsWith('@@')) console.log(`    ${colors.cyan(line)}`);
+    else if (!line.startsWith('\\')) console.log(`    ${line}`);
+  }
+}
+
+function listFiles(directory) {
+  return fs
+    .readdirSync(directory, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.join(entry.parentPath ?? entry.path, entry.name))
+    .sort();
+}
+
+function countLines(file) {
+  return fs.readFileSync(file, 'utf8').split('\n').length;
+}
+
+function parseJson(text, what) {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new StepFailure(`${what} did not print JSON (${error.message}):\n${indent(text.slice(0, 2000))}`);
+  }
+}
+
+function countBy(items, key) {
+  const counts = new Map();
+  for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1);
+  return counts;
+}
+
+function formatCounts(counts) {
+  return [...counts].map(([name, count]) => `${name} ${count}`).join(', ');
+}
+
+function formatFinding(finding) {
+  return `${finding.file}:${finding.line}:${finding.column}  ${finding.rule}  ${finding.message}`;
+}
+
+function indent(text) {
+  return text
+    .split('\n')
+    .map((line) => `    ${line}`)
+    .join('\n');
+}
+
+function seconds(since) {
+  return `${((performance.now() - since) / 1000).toFixed(1)} s`;
+}
+
+function stripAnsi(text) {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\u001b\[[0-9;]*m/g, '');
+}
+
+/** picocolors comes with @asynchat/codemod; without it the demo prints plain text. */
+function loadColors() {
+  try {
+    return requireFromCodemod('picocolors');
+  } catch {
+    const plain = (text) => String(text);
+    return { bold: plain, dim: plain, red: plain, green: plain, yellow: plain, cyan: plain };
+  }
+}
