@@ -1,0 +1,177 @@
+/**
+ * Emits a planned async_chat handler: the read loop (`frames` or `readFrame`), the writes with one
+ * drain per turn, the lifecycle hooks around the loop, as an exported async function or as the kept
+ * class with `run(reader, writer)`.
+ */
+import { Node, SyntaxKind } from 'ts-morph';
+import type { HandlerPlan } from '../plan/types';
+import { actionEdits, movedBodyText } from './body';
+import { applyEdits, indentationAt, lineStart, type TextEdit, wholeLineRange } from './text-edit';
+
+export interface EmitOptions {
+  /** Emit type annotations (TypeScript files). */
+  typescript: boolean;
+  /** One level of indentation in this file. */
+  indentUnit: string;
+}
+
+/** Names from `@asynchat/streams` a piece of emitted code needs. */
+export type StreamsName = 'startServer' | 'openConnection' | 'StreamReader' | 'StreamWriter' | 'Server';
+
+export interface EmittedCode {
+  edits: TextEdit[];
+  streamsNames: Set<StreamsName>;
+}
+
+function join(lines: (string | null)[]): string {
+  return lines.filter((line): line is string => line !== null && line !== '').join('\n');
+}
+
+/** The statements of the migrated code (`run`'s or the function's body), each line at `indentation`. */
+function runStatements(text: string, plan: HandlerPlan, indentation: string, options: EmitOptions): string {
+  const unit = options.indentUnit;
+  const inner = indentation + unit;
+  const lines: (string | null)[] = [];
+  if (plan.writerField) lines.push(`${indentation}this.writer = writer;`);
+  if (plan.prologue !== null) {
+    lines.push(movedBodyText(text, plan.prologue, indentation));
+    lines.push(`${indentation}await writer.drain();`);
+  }
+  const loopIndentation = plan.catchClause !== null ? inner : indentation;
+  const loop = loopText(text, plan, loopIndentation, options);
+  if (plan.catchClause !== null) {
+    lines.push(`${indentation}try {`, loop, `${indentation}} catch (${plan.catchClause.parameter}) {`);
+    lines.push(movedBodyText(text, plan.catchClause.body, inner));
+    lines.push(`${indentation}}`);
+  } else {
+    lines.push(loop);
+  }
+  if (plan.afterLoop !== null) lines.push(movedBodyText(text, plan.afterLoop, indentation));
+  lines.push(`${indentation}writer.close();`);
+  return join(lines);
+}
+
+function loopText(text: string, plan: HandlerPlan, indentation: string, options: EmitOptions): string {
+  const inner = indentation + options.indentUnit;
+  const body = movedBodyText(text, plan.loopBody, inner);
+  const drain = plan.drains ? `${inner}await writer.drain();` : null;
+  if (plan.loop === 'frames') {
+    return join([
+      `${indentation}for await (const ${plan.messageName} of reader.frames(${plan.terminator}, { partial: 'drop' })) {`,
+      body,
+      drain,
+      `${indentation}}`,
+    ]);
+  }
+  const type = options.typescript ? `: ${plan.terminatorType}` : '';
+  const deeper = inner + options.indentUnit;
+  return join([
+    `${indentation}let terminator${type} = ${plan.terminator};`,
+    `${indentation}while (true) {`,
+    plan.eofGuard ? `${inner}if (!terminator) {` : null,
+    plan.eofGuard ? `${deeper}// asynchat: no terminator (null, 0) collects to EOF without calling found_terminator` : null,
+    plan.eofGuard ? `${deeper}await reader.read();` : null,
+    plan.eofGuard ? `${deeper}break;` : null,
+    plan.eofGuard ? `${inner}}` : null,
+    `${inner}const ${plan.messageName} = await reader.readFrame(terminator, { partial: 'drop' });`,
+    `${inner}if (${plan.messageName} === null) break;`,
+    plan.countReset ? `${inner}// asynchat: a reached count leaves the terminator at 0 until found_terminator sets another` : null,
+    plan.countReset ? `${inner}if (typeof terminator === 'number') terminator = 0;` : null,
+    body,
+    drain,
+    `${indentation}}`,
+  ]);
+}
+
+function signature(options: EmitOptions): string {
+  return options.typescript ? '(reader: StreamReader, writer: StreamWriter): Promise<void>' : '(reader, writer)';
+}
+
+/** Deletes a class member with its leading comments, and one blank line so no gap doubles. */
+function memberRemoval(text: string, member: Node): TextEdit {
+  const comments = member.getLeadingCommentRanges();
+  const start = comments.length > 0 ? comments[0]!.getPos() : member.getStart();
+  const range = wholeLineRange(text, start, member.getEnd());
+  let end = range.end;
+  const previousLine = text.slice(lineStart(text, range.start - 1), range.start);
+  const nextLineEnd = text.indexOf('\n', end);
+  const nextLine = nextLineEnd === -1 ? '' : text.slice(end, nextLineEnd);
+  const previousIsBlankOrOpen = previousLine.trim() === '' || previousLine.trim().endsWith('{');
+  if (previousIsBlankOrOpen && nextLine.trim() === '' && nextLineEnd !== -1) end = nextLineEnd + 1;
+  return { start: range.start, end, text: '' };
+}
+
+/** Emits the edits for one planned handler. */
+export function emitHandler(text: string, plan: HandlerPlan, options: EmitOptions): EmittedCode {
+  const node = plan.node;
+  const streamsNames = new Set<StreamsName>();
+  if (options.typescript) {
+    streamsNames.add('StreamReader');
+    streamsNames.add('StreamWriter');
+  }
+  const classIndentation = indentationAt(text, node.getStart());
+  const exported = node.isExported() ? (node.isDefaultExport() ? 'export default ' : 'export ') : '';
+
+  if (plan.form === 'function') {
+    const body = runStatements(text, plan, classIndentation + options.indentUnit, options);
+    const code = `${exported}async function ${plan.functionName}${signature(options)} {\n${body}\n${classIndentation}}`;
+    return { edits: [{ start: node.getStart(), end: node.getEnd(), text: code }], streamsNames };
+  }
+
+  // Class form: edit the class in place.
+  const edits: TextEdit[] = [];
+  const heritage = node.getHeritageClauseByKind(SyntaxKind.ExtendsKeyword);
+  if (heritage !== undefined) {
+    let start = heritage.getStart();
+    while (start > 0 && /\s/.test(text[start - 1]!)) start -= 1;
+    edits.push({ start, end: heritage.getEnd(), text: '' });
+  }
+  const found = plan.loopBody.statements[0]?.getFirstAncestorByKind(SyntaxKind.MethodDeclaration) ??
+    node.getMethod('found_terminator')!;
+  const memberIndentation = indentationAt(text, found.getStart());
+  const runLines = [
+    plan.writerField && options.typescript ? `private writer!: StreamWriter;\n\n${memberIndentation}` : '',
+    plan.writerField && !options.typescript ? `writer;\n\n${memberIndentation}` : '',
+    `async run${signature(options)} {\n`,
+    runStatements(text, plan, memberIndentation + options.indentUnit, options),
+    `\n${memberIndentation}}`,
+  ];
+  edits.push({ start: found.getStart(), end: found.getEnd(), text: runLines.join('') });
+  for (const member of plan.removedMembers) if (member !== found) edits.push(memberRemoval(text, member));
+
+  for (const member of plan.keptMembers) {
+    if (member.node === plan.constructorPlan?.node) continue;
+    edits.push(...actionEdits(text, member.actions));
+  }
+  const constructorPlan = plan.constructorPlan;
+  if (constructorPlan !== null && !constructorPlan.empty) {
+    const kept = plan.keptMembers.find((member) => member.node === constructorPlan.node);
+    if (kept !== undefined) edits.push(...actionEdits(text, kept.actions));
+    const parameters = constructorPlan.node.getParameters();
+    for (const parameter of constructorPlan.removedParameters) {
+      const index = parameters.indexOf(parameter);
+      const next = parameters[index + 1];
+      const previous = parameters[index - 1];
+      if (next !== undefined) edits.push({ start: parameter.getStart(), end: next.getStart(), text: '' });
+      else if (previous !== undefined) edits.push({ start: previous.getEnd(), end: parameter.getEnd(), text: '' });
+      else edits.push({ start: parameter.getStart(), end: parameter.getEnd(), text: '' });
+    }
+    for (const statement of constructorPlan.removedStatements) {
+      edits.push({ ...wholeLineRange(text, statement.getStart(), statement.getEnd()), text: '' });
+    }
+  }
+  if (plan.addedFields.length > 0 && options.typescript) {
+    const open = node.getFirstChildByKindOrThrow(SyntaxKind.OpenBraceToken).getEnd();
+    const newline = text.indexOf('\n', open);
+    const fields = plan.addedFields.map((field) => `${memberIndentation}${field.name}: ${field.type ?? 'unknown'};\n`).join('');
+    edits.push({ start: newline + 1, end: newline + 1, text: fields });
+  }
+  return { edits: mergeInClass(text, node, edits), streamsNames };
+}
+
+/** The class's edits, applied into one replacement of the class text (keeps the file edits disjoint). */
+function mergeInClass(text: string, node: Node, edits: TextEdit[]): TextEdit[] {
+  const start = node.getStart();
+  const end = node.getEnd();
+  return [{ start, end, text: applyEdits(text, edits, start, end) }];
+}

@@ -1,0 +1,185 @@
+/**
+ * Plans one file: which classes are translated (handlers, servers), which call sites follow them,
+ * and which constructs get a marker. Pure: analysis in, decisions out.
+ */
+import { type ClassDeclaration, Node, SyntaxKind } from 'ts-morph';
+import type { FileAnalysis, LegacyClass, ProjectAnalysis } from '../analyse/types';
+import { planHandler } from './handler';
+import { MARKER_RULES, TRANSLATION_RULES } from './rules';
+import { planServer } from './server';
+import type { Decision, FilePlan, HandlerPlan, LoopCallPlan, MarkerPlan, ServerCallSitePlan, ServerPlan } from './types';
+
+const TYPESCRIPT_EXTENSION = /\.(ts|tsx|mts|cts)$/;
+
+function isCommonJs(file: FileAnalysis): boolean {
+  if (/\.c(j|t)s$/.test(file.path)) return true;
+  if (/\.m(j|t)s$/.test(file.path)) return false;
+  return file.imports.some((site) => site.kind === 'require') && !file.imports.some((site) => site.kind === 'named' || site.kind === 'namespace' || site.kind === 'default');
+}
+
+/** `await` is allowed at `node`: inside an async function, or at the top level of an ES module file. */
+function awaitAllowed(node: Node, path: string): boolean {
+  const owner = node.getFirstAncestor((ancestor) => Node.isFunctionLikeDeclaration(ancestor) || Node.isArrowFunction(ancestor) || Node.isFunctionExpression(ancestor));
+  if (owner === undefined) return /\.m(j|t)s$/.test(path);
+  return 'isAsync' in owner && typeof owner.isAsync === 'function' && owner.isAsync() === true;
+}
+
+function nearestStatement(node: Node): Node {
+  return node.getFirstAncestor((ancestor) => Node.isStatement(ancestor) && !Node.isBlock(ancestor)) ?? node;
+}
+
+function marker(rule: MarkerPlan['rule'], reason: string, anchor: Node): MarkerPlan {
+  return { kind: 'marker', rule, reason, anchor };
+}
+
+function within(node: Node, container: Node): boolean {
+  return node.getStart() >= container.getStart() && node.getEnd() <= container.getEnd();
+}
+
+export function planFile(analysis: ProjectAnalysis, file: FileAnalysis): FilePlan {
+  const typescript = TYPESCRIPT_EXTENSION.test(file.path);
+  const decisions: Decision[] = [];
+  const plan: FilePlan = { file: file.path, decisions, typescript, commonJs: isCommonJs(file) };
+
+  if (file.reexportsOnly) {
+    const first = file.sourceFile.getStatements()[0];
+    if (first !== undefined) {
+      decisions.push(marker(MARKER_RULES.legacyReexport, 're-exports @asynchat/shim; delete this module once nothing imports it', first));
+    }
+    return plan;
+  }
+
+  const allClasses: LegacyClass[] = [...analysis.files.values()].flatMap((other) => other.classes);
+  const subclassesOf = (legacy: LegacyClass): LegacyClass[] => allClasses.filter((candidate) => candidate.superClass?.node === legacy.node);
+  const context = { analysis, typescript, subclassesOf };
+
+  const handlers = new Map<string, HandlerPlan>();
+  const markers: MarkerPlan[] = [];
+  const servers: ServerPlan[] = [];
+  for (const legacy of file.classes) {
+    if (legacy.base !== 'async_chat') continue;
+    const decision = planHandler(legacy, context);
+    if (decision.kind === 'handler') handlers.set(decision.node.getName()!, decision);
+    else markers.push(decision);
+  }
+  for (const legacy of file.classes) {
+    if (legacy.base === 'async_chat') continue;
+    if (legacy.base === 'dispatcher_with_send') {
+      markers.push(marker(MARKER_RULES.unrecognisedServer, 'dispatcher_with_send has no streams translation; port it by hand', legacy.node));
+      continue;
+    }
+    if (!legacy.direct) {
+      markers.push(marker(MARKER_RULES.subclassChain, `extends ${legacy.chain[1] ?? 'a legacy class'}: migrate the chain by hand`, legacy.node));
+      continue;
+    }
+    const decision = planServer(legacy, handlers);
+    if (decision.kind === 'server') servers.push(decision);
+    else markers.push(decision);
+  }
+
+  // Server call sites: `new EchoServer(...)` must become an awaited (or voided) start.
+  const callSites: ServerCallSitePlan[] = [];
+  const serverStarts = new Map<Node, { statement: Node; variable: string | null; awaited: boolean }>();
+  for (const server of [...servers]) {
+    const name = server.node.getName()!;
+    const constructions = file.sourceFile
+      .getDescendantsOfKind(SyntaxKind.NewExpression)
+      .filter((expression) => expression.getExpression().getText() === name);
+    const references = file.sourceFile
+      .getDescendantsOfKind(SyntaxKind.Identifier)
+      .filter((identifier) => identifier.getText() === name && identifier !== server.node.getNameNode());
+    let refused: string | null = null;
+    const sites: ServerCallSitePlan[] = [];
+    for (const reference of references) {
+      const construction = constructions.find((expression) => expression.getExpression() === reference);
+      if (construction === undefined) {
+        refused = `${name} is used other than by "new ${name}(...)"`;
+        break;
+      }
+      const parent = construction.getParent();
+      const awaited = awaitAllowed(construction, file.path);
+      if (Node.isExpressionStatement(parent)) {
+        sites.push({ kind: 'server-call', rules: [TRANSLATION_RULES.startServer], expression: construction, server, awaited, declareAs: null });
+        serverStarts.set(parent, { statement: parent, variable: null, awaited });
+      } else if (Node.isVariableDeclaration(parent) && awaited) {
+        sites.push({ kind: 'server-call', rules: [TRANSLATION_RULES.startServer], expression: construction, server, awaited, declareAs: null });
+        const statement = parent.getFirstAncestorByKind(SyntaxKind.VariableStatement);
+        if (statement !== undefined) serverStarts.set(statement, { statement, variable: parent.getName(), awaited });
+      } else {
+        refused = `new ${name}(...) is used where the Promise<Server> of ${server.functionName}() cannot be awaited`;
+        break;
+      }
+    }
+    if (refused !== null) {
+      servers.splice(servers.indexOf(server), 1);
+      markers.push(marker(MARKER_RULES.unrecognisedServer, refused, server.node));
+      continue;
+    }
+    callSites.push(...sites);
+  }
+
+  // A handler built by a class that stays legacy stays legacy too.
+  for (const [name, handler] of [...handlers]) {
+    const references = file.sourceFile
+      .getDescendantsOfKind(SyntaxKind.Identifier)
+      .filter((identifier) => identifier.getText() === name && identifier !== handler.node.getNameNode());
+    for (const reference of references) {
+      const server = servers.find((candidate) => candidate.handler === handler && within(reference, candidate.node));
+      if (server !== undefined) continue;
+      const legacyOwner = markers.find((decision) => Node.isClassDeclaration(decision.anchor) && within(reference, decision.anchor));
+      if (legacyOwner !== undefined) {
+        handlers.delete(name);
+        markers.push(marker(MARKER_RULES.legacyCallSite, `built by ${(legacyOwner.anchor as ClassDeclaration).getName() ?? 'a class'}, which is left for a person; migrate both together`, handler.node));
+        break;
+      }
+      markers.push(marker(MARKER_RULES.legacyCallSite, `${name} is now ${handler.form === 'function' ? `the function ${handler.functionName}(reader, writer)` : `a class with run(reader, writer)`}; call it from startServer / openConnection`, nearestStatement(reference)));
+    }
+  }
+
+  // loop() after server starts.
+  const loops: LoopCallPlan[] = [];
+  const handledUses = new Set<Node>();
+  for (const use of file.uses) {
+    if (use.name !== 'loop') continue;
+    const call = use.node.getParent();
+    if (!Node.isCallExpression(call) || call.getExpression() !== use.node) continue;
+    const awaitExpression = call.getParent();
+    const statement = Node.isAwaitExpression(awaitExpression) ? awaitExpression.getParent() : awaitExpression;
+    if (!Node.isExpressionStatement(statement)) continue;
+    const block = statement.getParent();
+    const starts = [...serverStarts.values()].filter((start) => start.statement.getParent() === block && start.statement.getStart() < statement.getStart());
+    if (starts.length !== 1 || call.getArguments().length > 0) continue;
+    const start = starts[0]!;
+    handledUses.add(use.node);
+    if (!start.awaited) {
+      loops.push({ kind: 'loop-call', rules: [TRANSLATION_RULES.startServer], statement, replacement: '' });
+    } else {
+      const variable = start.variable ?? 'server';
+      if (start.variable === null) {
+        const site = callSites.find((candidate) => candidate.expression.getParent() === start.statement);
+        if (site !== undefined) site.declareAs = variable;
+      }
+      loops.push({ kind: 'loop-call', rules: [TRANSLATION_RULES.startServer], statement, replacement: `await ${variable}.serveForever();` });
+    }
+  }
+
+  // Remaining uses of shim names outside translated code.
+  const translated: Node[] = [...handlers.values()].map((handler) => handler.node as Node).concat(servers.map((server) => server.node));
+  const marked: Node[] = markers.map((decision) => decision.anchor);
+  for (const use of file.uses) {
+    if (handledUses.has(use.node)) continue;
+    if (translated.some((node) => within(use.node, node)) || marked.some((node) => within(use.node, node))) continue;
+    const statement = nearestStatement(use.node);
+    const rule =
+      use.name === 'loop' ? MARKER_RULES.legacyLoop : use.name === 'simple_producer' ? MARKER_RULES.unknownProducer : MARKER_RULES.legacyInternals;
+    const reason =
+      use.name === 'loop'
+        ? 'loop() runs the legacy event loop; with streams, await the server (serveForever) or the connection instead'
+        : `${use.name} belongs to the legacy event loop and has no streams equivalent`;
+    if (markers.some((existing) => existing.anchor === statement && existing.rule === rule)) continue;
+    markers.push(marker(rule, reason, statement));
+  }
+
+  decisions.push(...handlers.values(), ...servers, ...callSites, ...loops, ...markers);
+  return plan;
+}
