@@ -26,7 +26,8 @@ export class IncompleteReadError extends Error {
   readonly expected: number | null;
 
   constructor(partial: Buffer, expected: number | null) {
-    const total = expected === null ? 'an unknown number of' : String(expected);
+    // asyncio's own wording, 'undefined' included, so messages match across the migration.
+    const total = expected === null ? 'undefined' : String(expected);
     super(`${partial.length} bytes read on a total of ${total} expected bytes`);
     this.partial = partial;
     this.expected = expected;

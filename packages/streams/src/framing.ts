@@ -76,8 +76,15 @@ export function toSeparatorBytes(separator: Separator): Buffer[] {
 
 /** Where a separator match sits, as offsets from the front of the buffer (`end` is exclusive). */
 export interface FrameMatch {
+  /** Where the separator starts; when several separators end at `end`, where the longest starts. */
   start: number;
+  /** Where the separator ends. */
   end: number;
+  /**
+   * Where the shortest separator ending at `end` starts (the same as `start` unless several
+   * separators end there): asyncio 3.13 counts its `limit` up to this one.
+   */
+  shortestStart: number;
 }
 
 /** After this many consumed chunks the list is compacted, so consuming never shifts per chunk. */
@@ -111,7 +118,7 @@ function sameSeparators(a: readonly Buffer[], b: readonly Buffer[]): boolean {
  * buffer.append(Buffer.from('HELO x\r'));
  * buffer.find(separators);             // null (the scan position is remembered)
  * buffer.append(Buffer.from('\nQUIT\r\n'));
- * const match = buffer.find(separators)!; // { start: 6, end: 8 }
+ * const match = buffer.find(separators)!; // { start: 6, end: 8, shortestStart: 6 }
  * buffer.take(match.start);            // <Buffer 'HELO x'>
  * buffer.discard(match.end - match.start);
  */
@@ -140,8 +147,10 @@ export class FrameBuffer {
   }
 
   /**
-   * The first-ending match of any of `separators` at or after the front, as offsets from the front;
-   * on a tie the shorter separator wins (asyncio 3.13). `null` when there is none yet. A later call
+   * The first-ending match of any of `separators` at or after the front, as offsets from the front
+   * (asyncio 3.13: the shortest frame that ends with a separator). When several separators end
+   * there (`'\r\n'` and `'\n'`), `start` is that of the longest, so the frame without its
+   * separator is the shortest one. `null` when there is none yet. A later call
    * with the same separators resumes where this one stopped instead of rescanning.
    *
    * @example
@@ -162,18 +171,22 @@ export class FrameBuffer {
     const from = Math.max(0, this.scanned - (longest - 1));
     let bestStart = -1;
     let bestEnd = Infinity;
-    let bestLength = 0;
+    let shortestStart = -1;
     for (let i = 0; i < separators.length; i++) {
       const separator = separators[i];
-      // Only a match that ends no later than the best one (a tie goes to the shorter) can win.
-      const lastUsefulStart = bestEnd - separator.length - (separator.length >= bestLength ? 1 : 0);
-      const start = this.search(separator, from, lastUsefulStart);
+      // Only a match that ends no later than the best one so far can win or tie.
+      const start = this.search(separator, from, bestEnd - separator.length);
       if (start === -1) continue;
       const end = start + separator.length;
-      if (end < bestEnd || (end === bestEnd && separator.length < bestLength)) {
+      if (end < bestEnd) {
         bestStart = start;
         bestEnd = end;
-        bestLength = separator.length;
+        shortestStart = start;
+      } else {
+        // A tie: the frame is the bytes before the longest separator, the limit counts up to the
+        // shortest.
+        if (start < bestStart) bestStart = start;
+        if (start > shortestStart) shortestStart = start;
       }
     }
     if (bestStart === -1) {
@@ -182,7 +195,7 @@ export class FrameBuffer {
     }
     // The first-ending match ends at bestEnd, so nothing ends before it.
     this.scanned = bestEnd - 1;
-    return { start: bestStart, end: bestEnd };
+    return { start: bestStart, end: bestEnd, shortestStart };
   }
 
   /**

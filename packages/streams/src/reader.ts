@@ -422,8 +422,8 @@ export class StreamReader implements AsyncIterable<Buffer> {
       }
       return null;
     }
-    if (match.start > this.limit) {
-      throw new LimitOverrunError('Separator is found, but chunk is longer than limit', match.start);
+    if (match.shortestStart > this.limit) {
+      throw new LimitOverrunError('Separator is found, but chunk is longer than limit', match.shortestStart);
     }
     let frame: Buffer;
     if (strip) {

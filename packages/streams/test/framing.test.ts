@@ -1,18 +1,18 @@
 import fc from 'fast-check';
-import { FrameBuffer, toSeparatorBytes, type Separator } from '../src/framing';
+import { FrameBuffer, toSeparatorBytes, type FrameMatch, type Separator } from '../src/framing';
 
 /** The reference: everything concatenated, each separator searched from the front with indexOf. */
-function referenceFind(data: Buffer, separators: readonly Buffer[]): { start: number; end: number } | null {
-  let best: { start: number; end: number; length: number } | null = null;
+function referenceFind(data: Buffer, separators: readonly Buffer[]): FrameMatch | null {
+  let end = Infinity;
   for (const separator of separators) {
     const start = data.indexOf(separator);
-    if (start === -1) continue;
-    const end = start + separator.length;
-    if (best === null || end < best.end || (end === best.end && separator.length < best.length)) {
-      best = { start, end, length: separator.length };
-    }
+    if (start !== -1) end = Math.min(end, start + separator.length);
   }
-  return best === null ? null : { start: best.start, end: best.end };
+  if (end === Infinity) return null;
+  const starts = separators
+    .filter((separator) => end >= separator.length && data.subarray(end - separator.length, end).equals(separator))
+    .map((separator) => end - separator.length);
+  return { start: Math.min(...starts), end, shortestStart: Math.max(...starts) };
 }
 
 /** asynchat's find_prefix_at_end, literally. */
@@ -98,10 +98,10 @@ describe('FrameBuffer', () => {
     buffer.append(Buffer.from('HELO x\r'));
     expect(buffer.find(separators)).toBeNull();
     buffer.append(Buffer.from('\nQUIT\r\n'));
-    expect(buffer.find(separators)).toEqual({ start: 6, end: 8 });
+    expect(buffer.find(separators)).toEqual({ start: 6, end: 8, shortestStart: 6 });
     expect(buffer.take(6).toString()).toBe('HELO x');
     buffer.discard(2);
-    expect(buffer.find(separators)).toEqual({ start: 4, end: 6 });
+    expect(buffer.find(separators)).toEqual({ start: 4, end: 6, shortestStart: 4 });
     expect(buffer.takeAll().toString()).toBe('QUIT\r\n');
     expect(buffer.length).toBe(0);
     expect(buffer.find(separators)).toBeNull();
@@ -111,10 +111,10 @@ describe('FrameBuffer', () => {
     const buffer = new FrameBuffer();
     buffer.append(Buffer.from('abcXYZd'));
     // 'bcXYZ' starts first but 'XY' ends first.
-    expect(buffer.find(toSeparatorBytes(['bcXYZ', 'XY']))).toEqual({ start: 3, end: 5 });
-    // 'cXY' and 'Y' both end at 5: the shorter one wins.
-    expect(buffer.find(toSeparatorBytes(['cXY', 'Y']))).toEqual({ start: 4, end: 5 });
-    expect(buffer.find(toSeparatorBytes(['Y', 'cXY']))).toEqual({ start: 4, end: 5 });
+    expect(buffer.find(toSeparatorBytes(['bcXYZ', 'XY']))).toEqual({ start: 3, end: 5, shortestStart: 3 });
+    // 'cXY' and 'Y' both end at 5: the frame stops before the longest, the limit counts the shortest.
+    expect(buffer.find(toSeparatorBytes(['cXY', 'Y']))).toEqual({ start: 2, end: 5, shortestStart: 4 });
+    expect(buffer.find(toSeparatorBytes(['Y', 'cXY']))).toEqual({ start: 2, end: 5, shortestStart: 4 });
   });
 
   test('take returns a view (no copy) for bytes inside one chunk, one copy across chunks', () => {
@@ -138,7 +138,7 @@ describe('FrameBuffer', () => {
     const buffer = new FrameBuffer();
     const chunk = new Uint8Array([1, 2, 10, 3]);
     buffer.append(chunk);
-    expect(buffer.find(toSeparatorBytes(Uint8Array.of(10)))).toEqual({ start: 2, end: 3 });
+    expect(buffer.find(toSeparatorBytes(Uint8Array.of(10)))).toEqual({ start: 2, end: 3, shortestStart: 2 });
     const frame = buffer.take(2);
     expect(Buffer.isBuffer(frame)).toBe(true);
     expect(frame.buffer).toBe(chunk.buffer);
@@ -172,15 +172,15 @@ describe('FrameBuffer', () => {
     // previous chunk), not once per later find.
     expect(calls.length).toBeLessThanOrEqual(2 * chunkCount);
     buffer.append(Buffer.from('\r\n'));
-    expect(buffer.find(separators)).toEqual({ start: chunkCount * 1024, end: chunkCount * 1024 + 2 });
+    expect(buffer.find(separators)).toMatchObject({ start: chunkCount * 1024, end: chunkCount * 1024 + 2 });
   });
 
   test('a changed separator list restarts the scan; an equal but new list does not lose matches', () => {
     const buffer = new FrameBuffer();
     buffer.append(Buffer.from('aaaa\nbbbb\r\n'));
-    expect(buffer.find(toSeparatorBytes('\r\n'))).toEqual({ start: 9, end: 11 });
-    expect(buffer.find(toSeparatorBytes('\n'))).toEqual({ start: 4, end: 5 });
-    expect(buffer.find(toSeparatorBytes('\n'))).toEqual({ start: 4, end: 5 });
+    expect(buffer.find(toSeparatorBytes('\r\n'))).toEqual({ start: 9, end: 11, shortestStart: 9 });
+    expect(buffer.find(toSeparatorBytes('\n'))).toEqual({ start: 4, end: 5, shortestStart: 4 });
+    expect(buffer.find(toSeparatorBytes('\n'))).toEqual({ start: 4, end: 5, shortestStart: 4 });
   });
 
   test('prefixAtEnd matches asynchat find_prefix_at_end on the documented cases', () => {
@@ -210,7 +210,7 @@ describe('FrameBuffer', () => {
     expect(buffer.length).toBe(0);
     expect(buffer.find(toSeparatorBytes('\n'))).toBeNull();
     buffer.append(Buffer.from('d\n'));
-    expect(buffer.find(toSeparatorBytes('\n'))).toEqual({ start: 1, end: 2 });
+    expect(buffer.find(toSeparatorBytes('\n'))).toEqual({ start: 1, end: 2, shortestStart: 1 });
   });
 
   test('property: frames and matches equal the concat + indexOf reference at any chunking', () => {
