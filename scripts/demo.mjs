@@ -177,26 +177,31 @@ async function checkAfter() {
   if (markers.length === 0) {
     throw new StepFailure('no manual-marker finding: the stats handler (a recv() override) must be left for manual work');
   }
-  // What may remain: the markers, the legacy usage in the files that carry them (the handler left
-  // for manual work, the re-export module it still needs), and the shim's loop() that runs it.
-  const markedFiles = new Set(markers.map((finding) => finding.file));
-  const loopFiles = new Set(findings.filter((finding) => finding.rule === 'legacy-loop').map((finding) => finding.file));
-  const leftForManualWork = (finding) =>
-    finding.rule === 'manual-marker' ||
-    markedFiles.has(finding.file) ||
-    finding.rule === 'legacy-loop' ||
-    (finding.rule === 'legacy-import' && loopFiles.has(finding.file));
-  const unexpected = findings.filter((finding) => !leftForManualWork(finding));
+  // What may remain is listed, with the reason, in the app's expected-manual-work.json: the
+  // handler left for manual work, the re-export module, the loop() that still runs it.
+  const expectations = JSON.parse(fs.readFileSync(path.join(legacyApp, 'expected-manual-work.json'), 'utf8'));
+  const expected = expectations.files;
+  const unexpected = findings.filter((finding) => !(normalise(finding.file) in expected));
   if (unexpected.length > 0) {
+    const files = [...new Set(unexpected.map((finding) => normalise(finding.file)))];
     throw new StepFailure(
-      `rewrite left legacy usage that no marker points to:\n${indent(unexpected.map(formatFinding).join('\n'))}`,
+      `rewrite left legacy usage outside the code meant for manual work (${files.join(', ')}):\n` +
+        indent(unexpected.map(formatFinding).join('\n')),
     );
+  }
+  const markedFiles = new Set(markers.map((finding) => normalise(finding.file)));
+  const unmarked = expectations.markerRequired.filter((file) => !markedFiles.has(file));
+  if (unmarked.length > 0) {
+    throw new StepFailure(`no manual-marker in ${unmarked.join(', ')}: rewrite must mark the handler it cannot migrate`);
+  }
+  for (const [file, reason] of Object.entries(expected)) {
+    console.log(`    ${colors.yellow(file.padEnd(24))} ${colors.dim(reason)}`);
   }
   return `${markers.length} manual marker(s) left, in ${[...markedFiles].join(', ')}; ${findings.length - markers.length} legacy finding(s) all belong to the code left for manual work`;
 }
 
 async function runEndToEndTests(appDir) {
-  const jest = requireFromRoot.resolve('jest/bin/jest.js');
+  const jest = requireFromRoot.resolve('jest/bin/jest');
   const args = [jest, '--selectProjects', 'e2e', '--runTestsByPath', path.join(legacyApp, 'e2e', 'services.test.ts')];
   const result = await run(process.execPath, args, {
     cwd: repoRoot,
@@ -319,6 +324,11 @@ function countBy(items, key) {
 
 function formatCounts(counts) {
   return [...counts].map(([name, count]) => `${name} ${count}`).join(', ');
+}
+
+/** A finding's file relative to the work folder, with forward slashes. */
+function normalise(file) {
+  return path.relative(workDir, path.resolve(workDir, file)).split(path.sep).join('/');
 }
 
 function formatFinding(finding) {
