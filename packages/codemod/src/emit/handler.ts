@@ -6,7 +6,7 @@
 import { Node, SyntaxKind } from 'ts-morph';
 import type { HandlerPlan } from '../plan/types';
 import { actionEdits, movedBodyText } from './body';
-import { applyEdits, indentationAt, lineStart, type TextEdit, wholeLineRange } from './text-edit';
+import { applyEdits, indentationAt, lineStart, mergeDeletions, type TextEdit, wholeLineRange } from './text-edit';
 
 export interface EmitOptions {
   /** Emit type annotations (TypeScript files). */
@@ -98,6 +98,10 @@ function memberRemoval(text: string, member: Node): TextEdit {
   const nextLine = nextLineEnd === -1 ? '' : text.slice(end, nextLineEnd);
   const previousIsBlankOrOpen = previousLine.trim() === '' || previousLine.trim().endsWith('{');
   if (previousIsBlankOrOpen && nextLine.trim() === '' && nextLineEnd !== -1) end = nextLineEnd + 1;
+  // The last member: the blank line above it goes, so the class does not end on a blank line.
+  if (previousLine.trim() === '' && nextLine.trim().startsWith('}') && range.start > 0) {
+    return { start: lineStart(text, range.start - 1), end, text: '' };
+  }
   return { start: range.start, end, text: '' };
 }
 
@@ -156,8 +160,14 @@ export function emitHandler(text: string, plan: HandlerPlan, options: EmitOption
       else if (previous !== undefined) edits.push({ start: previous.getEnd(), end: parameter.getEnd(), text: '' });
       else edits.push({ start: parameter.getStart(), end: parameter.getEnd(), text: '' });
     }
-    for (const statement of constructorPlan.removedStatements) {
-      edits.push({ ...wholeLineRange(text, statement.getStart(), statement.getEnd()), text: '' });
+    const body = constructorPlan.node.getBody();
+    const remaining = body !== undefined && Node.isBlock(body) ? body.getStatements().filter((statement) => !constructorPlan.removedStatements.includes(statement)) : [];
+    if (remaining.length === 0 && body !== undefined) {
+      edits.push({ start: body.getStart(), end: body.getEnd(), text: '{}' });
+    } else {
+      for (const statement of constructorPlan.removedStatements) {
+        edits.push({ ...wholeLineRange(text, statement.getStart(), statement.getEnd()), text: '' });
+      }
     }
   }
   if (plan.addedFields.length > 0 && options.typescript) {
@@ -173,5 +183,10 @@ export function emitHandler(text: string, plan: HandlerPlan, options: EmitOption
 function mergeInClass(text: string, node: Node, edits: TextEdit[]): TextEdit[] {
   const start = node.getStart();
   const end = node.getEnd();
-  return [{ start, end, text: applyEdits(text, edits, start, end) }];
+  const open = node.getFirstChildByKindOrThrow(SyntaxKind.OpenBraceToken).getEnd() - start;
+  const edited = applyEdits(text, mergeDeletions(edits), start, end);
+  // Removed first / last members must not leave the body starting or ending on a blank line.
+  const head = edited.slice(0, open);
+  const body = edited.slice(open).replace(/^\n[ \t]*\n/, '\n').replace(/\n[ \t]*\n([ \t]*\}\s*)$/, '\n$1');
+  return [{ start, end, text: head + body }];
 }

@@ -19,7 +19,7 @@ function mapOffset(offset: number, edits: readonly TextEdit[]): number {
   return offset + shift;
 }
 
-/** How often each identifier is referenced in `text`, leaving out the statements starting at `skip`. */
+/** How often each identifier is referenced in `text`, leaving out imports and the statements starting at `skip`. */
 function identifierUses(text: string, fileName: string, skip: Set<number>): Map<string, number> {
   const sourceFile = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, scriptKindOf(fileName));
   const counts = new Map<string, number>();
@@ -33,7 +33,7 @@ function identifierUses(text: string, fileName: string, skip: Set<number>): Map<
     ts.forEachChild(node, visit);
   };
   for (const statement of sourceFile.statements) {
-    if (skip.has(statement.getStart(sourceFile))) continue;
+    if (ts.isImportDeclaration(statement) || skip.has(statement.getStart(sourceFile))) continue;
     visit(statement);
   }
   return counts;
@@ -65,6 +65,7 @@ export function importEdits(input: ImportEditsInput): TextEdit[] {
   const skip = new Set(shimImports.map((site) => mapOffset(site.node.getStart(), edits)));
   const uses = identifierUses(after, file.path, skip);
   const result: TextEdit[] = [];
+  if (input.typescript) result.push(...orphanedImportEdits(input, uses));
   let replaceable: LegacyImport | undefined;
   for (const site of shimImports) {
     const edit = trimImport(text, site, (local) => (uses.get(local) ?? 0) > 0);
@@ -179,4 +180,27 @@ function trimImport(text: string, site: LegacyImport, isUsed: (local: string) =>
     }
   }
   return null;
+}
+
+/**
+ * TypeScript files: other imports whose every use was inside the rewritten code (`type Socket` of the
+ * legacy constructor) go too. TypeScript elides unused imports anyway, so removing them changes no
+ * behaviour; JavaScript files keep theirs (an import may load a module for its side effects).
+ */
+function orphanedImportEdits(input: ImportEditsInput, usesAfter: Map<string, number>): TextEdit[] {
+  const legacy = new Set(input.file.imports.map((site) => site.node));
+  const imports = input.file.sourceFile
+    .getStatements()
+    .filter((statement) => Node.isImportDeclaration(statement) && !legacy.has(statement) && statement.getModuleSpecifierValue() !== STREAMS_SPECIFIER);
+  if (imports.length === 0) return [];
+  const usesBefore = identifierUses(input.text, input.file.path, new Set(imports.map((statement) => statement.getStart())));
+  const orphaned = (local: string): boolean => (usesBefore.get(local) ?? 0) > 0 && (usesAfter.get(local) ?? 0) === 0;
+  const edits: TextEdit[] = [];
+  for (const statement of imports) {
+    if (!Node.isImportDeclaration(statement)) continue;
+    const site = { node: statement, kind: 'named', specifier: statement.getModuleSpecifierValue(), viaLocalModule: null, bindings: [] } satisfies LegacyImport;
+    const edit = trimImport(input.text, site, (local) => !orphaned(local));
+    if (edit !== null) edits.push(edit);
+  }
+  return edits;
 }

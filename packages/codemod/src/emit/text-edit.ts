@@ -83,3 +83,18 @@ export function reindent(block: string, from: string, to: string): string {
     })
     .join('\n');
 }
+
+/** Joins overlapping deletions (two removed members next to each other share a blank line). */
+export function mergeDeletions(edits: readonly TextEdit[]): TextEdit[] {
+  const sorted = [...edits].sort((left, right) => left.start - right.start || left.end - right.end);
+  const merged: TextEdit[] = [];
+  for (const edit of sorted) {
+    const previous = merged[merged.length - 1];
+    if (previous !== undefined && previous.text === '' && edit.text === '' && edit.start < previous.end) {
+      merged[merged.length - 1] = { start: previous.start, end: Math.max(previous.end, edit.end), text: '' };
+    } else {
+      merged.push(edit);
+    }
+  }
+  return merged;
+}

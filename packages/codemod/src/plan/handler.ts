@@ -532,7 +532,11 @@ function buildHandlerPlan(legacy: LegacyClass, node: ClassDeclaration, context: 
   if (joinStatement !== undefined) loopActions.push({ kind: 'drop', statement: joinStatement });
   if (reset !== undefined) loopActions.push({ kind: 'drop', statement: reset });
   const drains = loopScan.writes;
-  for (const action of loopActions) if (action.kind === 'continue') action.drain = drains;
+  // A `continue` drains first only when a write comes before it in the body.
+  const writeStarts = loopActions.filter((action) => action.kind === 'write').map((action) => (action.kind === 'write' ? action.call.getStart() : 0));
+  for (const action of loopActions) {
+    if (action.kind === 'continue') action.drain = drains && writeStarts.some((start) => start < action.statement.getStart());
+  }
 
   // Hooks.
   const closeHook = members.methods.get('handle_close');
