@@ -34,6 +34,11 @@ export class StreamWriter {
   private closeCalled = false;
   private eofWritten = false;
   private socketError: Error | null = null;
+  private corked = false;
+  private readonly uncork = (): void => {
+    this.corked = false;
+    this.socket.uncork();
+  };
 
   /**
    * @example
@@ -64,13 +69,21 @@ export class StreamWriter {
   write(data: WriteData): void {
     const bytes = toBytes(data, 'write');
     this.checkWritable('write');
-    if (bytes.length === 0 || this.socket.destroyed) return;
-    this.socket.write(bytes);
+    const socket = this.socket;
+    if (bytes.length === 0 || socket.destroyed) return;
+    // Writes made in one tick (a loop over the frames of one received chunk) leave in one writev
+    // at the end of the tick instead of one system call each, as Node's http does.
+    if (!this.corked) {
+      this.corked = true;
+      socket.cork();
+      process.nextTick(this.uncork);
+    }
+    socket.write(bytes);
   }
 
   /**
-   * Writes several pieces in one go (asyncio `writelines`): the socket is corked so they leave as
-   * few packets as possible. All pieces are checked before any is written.
+   * Writes several pieces in one go (asyncio `writelines`); like every write in one tick, they leave
+   * together. All pieces are checked before any is written.
    *
    * @example
    * writer.writeLines(['a\r\n', 'b\r\n']);
@@ -80,12 +93,7 @@ export class StreamWriter {
     for (const piece of data) pieces.push(toBytes(piece, 'writeLines'));
     this.checkWritable('writeLines');
     if (this.socket.destroyed) return;
-    this.socket.cork();
-    try {
-      for (const piece of pieces) if (piece.length > 0) this.socket.write(piece);
-    } finally {
-      this.socket.uncork();
-    }
+    for (const piece of pieces) if (piece.length > 0) this.write(piece);
   }
 
   /**
