@@ -1,0 +1,179 @@
+/**
+ * Differential harness: the legacy fixture runs on the shim, the migrated fixture on streams, both
+ * on real loopback servers (127.0.0.1, port 0), and the same scripted client conversations, cut at
+ * seeded random chunk boundaries, are played against each. What comes back, and whether the server
+ * closed before the client's EOF, must match.
+ *
+ * `conversation.json` (next to input/output) says how to start each side from the module's exports:
+ * - legacy: `{ "server": "EchoServer" }` (constructed with ('127.0.0.1', 0), then `loop()`), or
+ *   `{ "handler": "EchoHandler", "args": [] }` (built by a harness dispatcher for each accepted socket);
+ * - migrated: `{ "server": "startEchoServer" }` (called with ('127.0.0.1', 0)), `{ "function": "handleEcho" }`
+ *   or `{ "class": "ProtocolHandler", "args": [] }` (`new X(...args).run(reader, writer)` per connection);
+ * - conversations: lists of client sends (latin1 strings); seeds: how many random cuts of each.
+ */
+import * as net from 'node:net';
+import { close_all, dispatcher, loop } from '@asynchat/shim';
+import { startServer, type Server, type StreamReader, type StreamWriter } from '@asynchat/streams';
+
+export interface ConversationSpec {
+  legacy: { server: string } | { handler: string; args?: unknown[] };
+  migrated: { server: string } | { function: string } | { class: string; args?: unknown[] };
+  conversations: string[][];
+  seeds?: number;
+}
+
+/** What one client saw. */
+export interface ConversationRecord {
+  received: string;
+  /** The server closed its side before the client sent EOF. */
+  closedBeforeClientEof: boolean;
+  /** The server closed its side at all (before the harness gave up waiting). */
+  closed: boolean;
+}
+
+export interface RunningServer {
+  port: number;
+  stop(): Promise<void>;
+}
+
+type Exports = Record<string, unknown>;
+
+function exported<T>(module: Exports, name: string): T {
+  const value = module[name];
+  if (value === undefined) throw new Error(`the fixture module does not export ${name} (exports: ${Object.keys(module).join(', ')})`);
+  return value as T;
+}
+
+/** A seeded PRNG (mulberry32): the same seed gives the same chunking on every run. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let value = state;
+    value = Math.imul(value ^ (value >>> 15), value | 1);
+    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
+    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Cuts `data` into chunks at seeded random boundaries (seed 0: one byte per chunk). */
+export function cutChunks(data: Buffer, seed: number): Buffer[] {
+  if (seed === 0) return [...data].map((byte) => Buffer.from([byte]));
+  const random = seededRandom(seed);
+  const chunks: Buffer[] = [];
+  let offset = 0;
+  while (offset < data.length) {
+    const size = 1 + Math.floor(random() * Math.min(8, data.length - offset));
+    chunks.push(data.subarray(offset, offset + size));
+    offset += size;
+  }
+  return chunks;
+}
+
+const pause = (milliseconds: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, milliseconds));
+
+/** Plays one conversation: sends the chunks apart in time, waits for quiet, sends EOF, waits for the close. */
+export function converse(port: number, chunks: Buffer[]): Promise<ConversationRecord> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host: '127.0.0.1', port, allowHalfOpen: true });
+    const received: Buffer[] = [];
+    let clientEnded = false;
+    let closedBeforeClientEof = false;
+    let closed = false;
+    let lastData = Date.now();
+    let settled = false;
+    const finish = (): void => {
+      if (settled) return;
+      settled = true;
+      socket.destroy();
+      resolve({ received: Buffer.concat(received).toString('latin1'), closedBeforeClientEof, closed });
+    };
+    const giveUp = setTimeout(finish, 5000);
+    socket.on('data', (chunk: Buffer) => {
+      received.push(chunk);
+      lastData = Date.now();
+    });
+    socket.on('end', () => {
+      closed = true;
+      if (!clientEnded) closedBeforeClientEof = true;
+    });
+    socket.on('close', () => {
+      clearTimeout(giveUp);
+      // A reset after the server's FIN is still a close; give pending 'end' a turn first.
+      setImmediate(finish);
+    });
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ECONNRESET' || error.code === 'EPIPE') return;
+      clearTimeout(giveUp);
+      settled = true;
+      reject(error);
+    });
+    socket.once('connect', async () => {
+      for (const chunk of chunks) {
+        if (closed || socket.destroyed) break;
+        socket.write(chunk);
+        await pause(3);
+      }
+      // Quiet for 60 ms (or the server closed): the answer is complete.
+      while (!closed && !socket.destroyed && Date.now() - lastData < 60) await pause(10);
+      while (!closed && !socket.destroyed && received.length === 0 && Date.now() - lastData < 150) await pause(10);
+      clientEnded = true;
+      if (!socket.destroyed) socket.end();
+    });
+  });
+}
+
+/** Starts the legacy side on the shim. */
+export async function startLegacy(module: Exports, spec: ConversationSpec['legacy']): Promise<RunningServer> {
+  let listener: dispatcher;
+  if ('server' in spec) {
+    const ServerClass = exported<new (host: string, port: number) => dispatcher>(module, spec.server);
+    listener = new ServerClass('127.0.0.1', 0);
+  } else {
+    const HandlerClass = exported<new (sock: net.Socket, ...args: unknown[]) => unknown>(module, spec.handler);
+    const args = spec.args ?? [];
+    class HarnessServer extends dispatcher {
+      constructor() {
+        super();
+        this.create_socket();
+        this.bind(['127.0.0.1', 0]);
+        this.listen(5);
+      }
+
+      override handle_accepted(sock: net.Socket): void {
+        new HandlerClass(sock, ...args);
+      }
+    }
+    listener = new HarnessServer();
+  }
+  const address = (listener as unknown as { socket: { getsockname(): [string, number] } }).socket.getsockname();
+  const serving = loop({ timeout: 0.01 });
+  return {
+    port: address[1],
+    async stop() {
+      close_all();
+      await serving;
+    },
+  };
+}
+
+/** Starts the migrated side on streams. */
+export async function startMigrated(module: Exports, spec: ConversationSpec['migrated']): Promise<RunningServer> {
+  let server: Server;
+  if ('server' in spec) {
+    server = await exported<(host: string, port: number) => Promise<Server>>(module, spec.server)('127.0.0.1', 0);
+  } else if ('function' in spec) {
+    server = await startServer(exported<(reader: StreamReader, writer: StreamWriter) => Promise<void>>(module, spec.function), { host: '127.0.0.1', port: 0 });
+  } else {
+    const HandlerClass = exported<new (...args: unknown[]) => { run(reader: StreamReader, writer: StreamWriter): Promise<void> }>(module, spec.class);
+    const args = spec.args ?? [];
+    server = await startServer((reader, writer) => new HandlerClass(...args).run(reader, writer), { host: '127.0.0.1', port: 0 });
+  }
+  return {
+    port: server.address().port,
+    async stop() {
+      server.close();
+      await server.waitClosed();
+    },
+  };
+}
