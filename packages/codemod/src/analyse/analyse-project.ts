@@ -29,7 +29,6 @@ import type { AnalyseOptions, FileAnalysis, LegacyClass, LegacyImport, ParseErro
 export function analyseProject(options: AnalyseOptions): ProjectAnalysis {
   const compilerOptions: ts.CompilerOptions = options.tsconfig ? readTsconfigOptions(options.tsconfig) : {};
   const aliasResolver = aliasResolverFor(compilerOptions);
-  const modules = new ModuleResolver(aliasResolver, options.files);
   const readText = options.readText ?? ((path: string) => {
     try {
       return readFileSync(path, 'utf8');
@@ -37,6 +36,8 @@ export function analyseProject(options: AnalyseOptions): ProjectAnalysis {
       return null;
     }
   });
+  const customReader = options.readText;
+  const modules = new ModuleResolver(aliasResolver, options.files, customReader ? (path) => customReader(path) !== null : undefined);
   const prefilter = options.prefilter ?? prefilterFiles(options.files, { resolver: modules, aliasesPossible: aliasResolver !== undefined, readText });
 
   const project = new Project({

@@ -23,6 +23,8 @@ export class ModuleResolver {
     /** Resolves non-relative specifiers (tsconfig `paths`); null when the specifier is a package. */
     private readonly aliasResolver?: (specifier: string, containingFile: string) => string | null,
     knownFiles?: Iterable<string>,
+    /** Whether a file exists; defaults to the disk (tests and in-memory callers pass their own). */
+    private readonly fileExists: (path: string) => boolean = fileExistsOnDisk,
   ) {
     if (knownFiles) for (const file of knownFiles) this.fileExistsCache.set(file, true);
   }
@@ -67,13 +69,16 @@ export class ModuleResolver {
   private isFile(path: string): boolean {
     const cached = this.fileExistsCache.get(path);
     if (cached !== undefined) return cached;
-    let exists = false;
-    try {
-      exists = existsSync(path) && statSync(path).isFile();
-    } catch {
-      exists = false;
-    }
+    const exists = this.fileExists(path);
     this.fileExistsCache.set(path, exists);
     return exists;
+  }
+}
+
+function fileExistsOnDisk(path: string): boolean {
+  try {
+    return existsSync(path) && statSync(path).isFile();
+  } catch {
+    return false;
   }
 }
