@@ -99,16 +99,22 @@ async function copyApp() {
     filter: (source) => !['node_modules', 'out', 'e2e'].includes(path.basename(source)),
   });
   // The copy is a project of its own, with its dependencies "installed" as a user's would be:
-  // node_modules/@asynchat/* are links to the workspace packages built by `pnpm build`.
-  const scope = path.join(workDir, 'node_modules', '@asynchat');
-  fs.mkdirSync(scope, { recursive: true });
+  // node_modules/@asynchat/* link to the workspace packages built by `pnpm build`, and
+  // node_modules/@types/node to the repository's.
+  fs.mkdirSync(path.join(workDir, 'node_modules', '@asynchat'), { recursive: true });
+  fs.mkdirSync(path.join(workDir, 'node_modules', '@types'), { recursive: true });
   for (const name of ['shim', 'streams']) {
     const packageDir = path.join(repoRoot, 'packages', name);
     if (!fs.existsSync(path.join(packageDir, 'dist', 'index.js'))) {
       throw new StepFailure(`@asynchat/${name} is not built (${relativeToRepo(packageDir)}/dist is missing): run \`pnpm build\` first`);
     }
-    fs.symlinkSync(packageDir, path.join(scope, name), 'dir');
+    fs.symlinkSync(packageDir, path.join(workDir, 'node_modules', '@asynchat', name), 'dir');
   }
+  fs.symlinkSync(
+    fs.realpathSync(path.join(repoRoot, 'node_modules', '@types', 'node')),
+    path.join(workDir, 'node_modules', '@types', 'node'),
+    'dir',
+  );
   const files = listFiles(path.join(workDir, 'src'));
   for (const file of files) console.log(colors.dim(`  ${path.relative(workDir, file)}  (${countLines(file)} lines)`));
   return `${files.length} source files copied to ${workDir}`;
