@@ -114,7 +114,7 @@ export function emitHandler(text: string, plan: HandlerPlan, options: EmitOption
     streamsNames.add('StreamWriter');
   }
   const classIndentation = indentationAt(text, node.getStart());
-  const exported = node.isExported() ? (node.isDefaultExport() ? 'export default ' : 'export ') : '';
+  const exported = node.hasExportKeyword() ? (node.hasDefaultKeyword() ? 'export default ' : 'export ') : '';
 
   if (plan.form === 'function') {
     const body = runStatements(text, plan, classIndentation + options.indentUnit, options);
@@ -135,7 +135,6 @@ export function emitHandler(text: string, plan: HandlerPlan, options: EmitOption
   const memberIndentation = indentationAt(text, found.getStart());
   const runLines = [
     plan.writerField && options.typescript ? `private writer!: StreamWriter;\n\n${memberIndentation}` : '',
-    plan.writerField && !options.typescript ? `writer;\n\n${memberIndentation}` : '',
     `async run${signature(options)} {\n`,
     runStatements(text, plan, memberIndentation + options.indentUnit, options),
     `\n${memberIndentation}}`,

@@ -17,7 +17,7 @@ export function emitServer(text: string, plan: ServerPlan, options: EmitOptions)
   const node = plan.node;
   const indentation = indentationAt(text, node.getStart());
   const inner = indentation + options.indentUnit;
-  const exported = node.isExported() ? (node.isDefaultExport() ? 'export default ' : 'export ') : '';
+  const exported = node.hasExportKeyword() ? (node.hasDefaultKeyword() ? 'export default ' : 'export ') : '';
   const handler = plan.handler;
   const peer = options.typescript ? `writer.getExtraInfo('peername')!` : `writer.getExtraInfo('peername')`;
   const args = plan.handlerArguments.map((arg) => arg.replace(`writer.getExtraInfo('peername')`, peer));

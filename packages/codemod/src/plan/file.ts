@@ -7,7 +7,22 @@ import type { FileAnalysis, LegacyClass, ProjectAnalysis } from '../analyse/type
 import { planHandler } from './handler';
 import { MARKER_RULES, TRANSLATION_RULES } from './rules';
 import { planServer } from './server';
-import type { Decision, FilePlan, HandlerPlan, LoopCallPlan, MarkerPlan, ServerCallSitePlan, ServerPlan } from './types';
+import type { Decision, FilePlan, HandlerPlan, LoopCallPlan, MarkerPlan, RenamePlan, ServerCallSitePlan, ServerPlan } from './types';
+
+/**
+ * A reference that only exports the name (`export { X }`, `module.exports = { X }`): it follows the
+ * translation by renaming, where anything else would need a person.
+ */
+function exportReference(reference: Node): Node | null {
+  const parent = reference.getParent();
+  if (Node.isExportSpecifier(parent) && parent.getAliasNode() === undefined) return parent;
+  if (Node.isShorthandPropertyAssignment(parent)) {
+    const object = parent.getParent();
+    const assignment = object?.getParent();
+    if (Node.isBinaryExpression(assignment) && /^(module\.)?exports$/.test(assignment.getLeft().getText())) return parent;
+  }
+  return null;
+}
 
 const TYPESCRIPT_EXTENSION = /\.(ts|tsx|mts|cts)$/;
 
@@ -79,6 +94,7 @@ export function planFile(analysis: ProjectAnalysis, file: FileAnalysis): FilePla
 
   // Server call sites: `new EchoServer(...)` must become an awaited (or voided) start.
   const callSites: ServerCallSitePlan[] = [];
+  const renames: RenamePlan[] = [];
   const serverStarts = new Map<Node, { statement: Node; variable: string | null; awaited: boolean }>();
   for (const server of [...servers]) {
     const name = server.node.getName()!;
@@ -90,7 +106,13 @@ export function planFile(analysis: ProjectAnalysis, file: FileAnalysis): FilePla
       .filter((identifier) => identifier.getText() === name && identifier !== server.node.getNameNode());
     let refused: string | null = null;
     const sites: ServerCallSitePlan[] = [];
+    const serverRenames: RenamePlan[] = [];
     for (const reference of references) {
+      const exportSite = exportReference(reference);
+      if (exportSite !== null) {
+        serverRenames.push({ kind: 'rename', rules: [TRANSLATION_RULES.startServer], node: exportSite, text: server.functionName });
+        continue;
+      }
       const construction = constructions.find((expression) => expression.getExpression() === reference);
       if (construction === undefined) {
         refused = `${name} is used other than by "new ${name}(...)"`;
@@ -116,6 +138,7 @@ export function planFile(analysis: ProjectAnalysis, file: FileAnalysis): FilePla
       continue;
     }
     callSites.push(...sites);
+    renames.push(...serverRenames);
   }
 
   // A handler built by a class that stays legacy stays legacy too.
@@ -123,17 +146,26 @@ export function planFile(analysis: ProjectAnalysis, file: FileAnalysis): FilePla
     const references = file.sourceFile
       .getDescendantsOfKind(SyntaxKind.Identifier)
       .filter((identifier) => identifier.getText() === name && identifier !== handler.node.getNameNode());
+    const handlerRenames: RenamePlan[] = [];
+    let reverted = false;
     for (const reference of references) {
       const server = servers.find((candidate) => candidate.handler === handler && within(reference, candidate.node));
       if (server !== undefined) continue;
+      const exportSite = exportReference(reference);
+      if (exportSite !== null) {
+        if (handler.form === 'function') handlerRenames.push({ kind: 'rename', rules: [TRANSLATION_RULES.handlerFunction], node: exportSite, text: handler.functionName });
+        continue;
+      }
       const legacyOwner = markers.find((decision) => Node.isClassDeclaration(decision.anchor) && within(reference, decision.anchor));
       if (legacyOwner !== undefined) {
         handlers.delete(name);
         markers.push(marker(MARKER_RULES.legacyCallSite, `built by ${(legacyOwner.anchor as ClassDeclaration).getName() ?? 'a class'}, which is left for a person; migrate both together`, handler.node));
+        reverted = true;
         break;
       }
       markers.push(marker(MARKER_RULES.legacyCallSite, `${name} is now ${handler.form === 'function' ? `the function ${handler.functionName}(reader, writer)` : `a class with run(reader, writer)`}; call it from startServer / openConnection`, nearestStatement(reference)));
     }
+    if (!reverted) renames.push(...handlerRenames);
   }
 
   // loop() after server starts.
@@ -180,6 +212,6 @@ export function planFile(analysis: ProjectAnalysis, file: FileAnalysis): FilePla
     markers.push(marker(rule, reason, statement));
   }
 
-  decisions.push(...handlers.values(), ...servers, ...callSites, ...loops, ...markers);
+  decisions.push(...handlers.values(), ...servers, ...callSites, ...loops, ...renames, ...markers);
   return plan;
 }

@@ -137,7 +137,15 @@ export interface LoopCallPlan {
   replacement: string;
 }
 
-export type Decision = HandlerPlan | ServerPlan | MarkerPlan | ServerCallSitePlan | LoopCallPlan;
+/** An exported name that follows its translated class (`export { EchoHandler }` -> `export { handleEcho }`). */
+export interface RenamePlan {
+  kind: 'rename';
+  rules: TranslationRule[];
+  node: Node;
+  text: string;
+}
+
+export type Decision = HandlerPlan | ServerPlan | MarkerPlan | ServerCallSitePlan | LoopCallPlan | RenamePlan;
 
 export interface FilePlan {
   file: string;

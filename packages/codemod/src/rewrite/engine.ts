@@ -110,6 +110,10 @@ export function rewriteFile(analysis: ProjectAnalysis, file: FileAnalysis): File
           edits.push(...emitServerCall(decision));
           decision.rules.forEach((rule) => rules.add(rule));
           break;
+        case 'rename':
+          edits.push({ start: decision.node.getStart(), end: decision.node.getEnd(), text: decision.text });
+          decision.rules.forEach((rule) => rules.add(rule));
+          break;
         case 'loop-call':
           edits.push(...emitLoopCall(before, decision));
           decision.rules.forEach((rule) => rules.add(rule));
