@@ -16,6 +16,7 @@ import { processShare, type RewriteEngine, type RewriteMode, type ShareRequest }
 import { ProgressBar, type ProgressStream } from '../rewrite/progress';
 import { formatSummary, totalsByStatus } from '../rewrite/summary';
 import { runWorkers } from '../rewrite/workers';
+import { dealGroups } from '../rewrite/import-components';
 import { selectRewriteFiles, type RewriteSelection, type SelectionRequest } from '../rewrite/select-files';
 
 const REWRITE_OPTIONS = {
@@ -169,20 +170,13 @@ async function rewrite(options: RewriteOptions, io: CliIo, dependencies: Rewrite
     },
     advanced: (count: number) => progress.advance(count),
   };
-  const request: Omit<ShareRequest, 'workerIndex' | 'workerCount'> = {
-    candidates: selection.candidates,
-    selected: selection.selected,
-    mode: options.mode,
-    cwd: io.cwd,
-    ...(options.tsconfig ? { tsconfig: options.tsconfig } : {}),
-  };
-  const workerCount = chooseWorkerCount(options.jobs, selection.candidates.length);
+  const plan = planShares(options, selection, io.cwd);
   let outcomes: FileOutcome[];
   try {
     outcomes =
-      workerCount <= 1
-        ? processShare({ ...request, workerIndex: 0, workerCount: 1 }, dependencies.engine, shareProgress, selection.texts)
-        : await dependencies.runWorkers(request, workerCount, shareProgress);
+      plan.length <= 1
+        ? await processShare(plan[0] as ShareRequest, dependencies.engine, shareProgress, selection.texts)
+        : await dependencies.runWorkers(plan, shareProgress);
   } catch (error) {
     io.stderr.write(`asynchat-migrate rewrite: ${describe(error)}\n`);
     return 2;
@@ -217,11 +211,21 @@ async function rewrite(options: RewriteOptions, io: CliIo, dependencies: Rewrite
   return 0;
 }
 
-/** `--jobs N` is honoured (never more workers than candidates); without it, small runs stay on one thread. */
-function chooseWorkerCount(jobs: number | null, candidateCount: number): number {
-  if (jobs !== null) return Math.max(1, Math.min(jobs, candidateCount));
-  if (candidateCount < AUTOMATIC_WORKERS_MINIMUM_CANDIDATES) return 1;
-  return Math.max(1, Math.min(availableParallelism(), candidateCount));
+/**
+ * The shares of a run: one (in-process) or one per worker, each a list of whole import groups.
+ * With `--shard`, only the groups holding a selected file are analysed. `--jobs N` is honoured up
+ * to the number of groups; without it, small runs stay on one thread.
+ */
+function planShares(options: RewriteOptions, selection: RewriteSelection, cwd: string): ShareRequest[] {
+  let groups = selection.groupCandidates ? selection.groupCandidates() : [selection.candidates];
+  if (options.shard) {
+    const selected = new Set(selection.selected);
+    groups = groups.filter((group) => group.some((file) => selected.has(file)));
+  }
+  const automatic = selection.candidates.length >= AUTOMATIC_WORKERS_MINIMUM_CANDIDATES ? availableParallelism() : 1;
+  const jobs = Math.max(1, Math.min(options.jobs ?? automatic, groups.length));
+  const shares = jobs === 1 ? [groups] : dealGroups(groups, jobs);
+  return shares.map((share) => ({ groups: share, selected: selection.selected, mode: options.mode, cwd, ...(options.tsconfig ? { tsconfig: options.tsconfig } : {}) }));
 }
 
 /** The refusal text when the target has uncommitted changes and --allow-dirty is absent; null to go on. */

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { relative, sep } from 'node:path';
 import type { AnalyseOptions, FileAnalysis, ProjectAnalysis } from '../analyse/types';
 import type { FileRewrite } from './engine';
@@ -18,92 +19,158 @@ export interface RewriteEngine {
 
 /** One process's (or worker's) part of a run. Plain data: it crosses the worker boundary. */
 export interface ShareRequest {
-  /** Every candidate file of the run (absolute, sorted): the analysis sees all of them, so cross-file chains resolve the same way in every worker. */
-  candidates: string[];
-  /** The files this run reports on (its shard), absolute; other candidates are only context. */
+  /**
+   * The files to analyse (absolute), as import groups (import-components.ts): a group is always
+   * analysed whole, so cross-file chains resolve in a share exactly as in the whole project.
+   */
+  groups: string[][];
+  /** The files the run reports on (its shard), absolute; other candidates are only context. */
   selected: string[];
   tsconfig?: string;
-  /** This share is every `workerCount`-th analysed file, starting at `workerIndex`. */
-  workerIndex: number;
-  workerCount: number;
   mode: RewriteMode;
   /** Diffs name files relative to this directory. */
   cwd: string;
 }
 
 export interface ShareProgress {
-  /** How many files this share will rewrite, known once the analysis is done. */
+  /** How many files this share will look at (its selected candidates). */
   planned(count: number): void;
   advanced(count: number): void;
 }
 
 /**
- * Analyses the candidates, then rewrites, verifies and writes (or diffs) this share's files. A
- * failure on one file becomes that file's `error` outcome and the share goes on; only a failure of
- * the whole analysis throws.
+ * How many candidate files one analysis holds at most (a larger import group is analysed whole).
+ * The analysis keeps every parsed file in memory, about half a megabyte each once the engine has
+ * worked on it; analysing in batches of whole groups keeps the peak flat whatever the size of the
+ * codebase, and the time linear in it.
+ */
+export const ANALYSIS_BATCH_FILES = 250;
+
+/**
+ * Analyses the share's groups batch by batch, then rewrites, verifies and writes (or diffs) the
+ * selected files. A failure on one file becomes that file's `error` outcome and the share goes on;
+ * only a failure of a whole analysis throws.
  *
  * `texts` (path to text) saves reading again what the caller has already read.
  *
  * @example
- * const outcomes = processShare({ candidates, selected: candidates, workerIndex: 0, workerCount: 1, mode: 'dry', cwd }, engine);
+ * const outcomes = await processShare({ groups: [candidates], selected: candidates, mode: 'dry', cwd }, engine);
  */
-export function processShare(request: ShareRequest, engine: RewriteEngine, progress?: ShareProgress, texts?: Map<string, string>): FileOutcome[] {
-  const analysis = engine.analyseProject({
-    files: request.candidates,
-    ...(request.tsconfig ? { tsconfig: request.tsconfig } : {}),
-    // Files already read by the main thread's prefilter are not read again.
-    ...(texts ? { readText: (path: string) => texts.get(path) ?? readTextOrNull(path) } : {}),
-  });
+export async function processShare(request: ShareRequest, engine: RewriteEngine, progress?: ShareProgress, texts?: ReadonlyMap<string, string>): Promise<FileOutcome[]> {
   const selected = new Set(request.selected);
-  const analysed = [...analysis.files.keys()].filter((file) => selected.has(file)).sort();
-  const mine = analysed.filter((_, index) => index % request.workerCount === request.workerIndex);
-  progress?.planned(mine.length);
+  progress?.planned(request.groups.reduce((count, group) => count + group.filter((file) => selected.has(file)).length, 0));
   const outcomes: FileOutcome[] = [];
-  for (const file of mine) {
-    const fileAnalysis = analysis.files.get(file);
-    if (fileAnalysis) outcomes.push(processFile(request, engine, analysis, fileAnalysis));
-    progress?.advanced(1);
+  const writes: PendingWrite[] = [];
+  for (const batch of batchGroups(request.groups, ANALYSIS_BATCH_FILES)) {
+    const analysis = engine.analyseProject({
+      files: batch,
+      ...(request.tsconfig ? { tsconfig: request.tsconfig } : {}),
+      // Files already read by the main thread's prefilter are not read again.
+      ...(texts ? { readText: (path: string) => texts.get(path) ?? readTextOrNull(path) } : {}),
+    });
+    for (const file of batch) {
+      if (!selected.has(file)) continue;
+      const fileAnalysis = analysis.files.get(file);
+      if (fileAnalysis) {
+        const processed = processFile(request, engine, analysis, fileAnalysis);
+        outcomes.push(processed.outcome);
+        if (processed.write) writes.push(processed.write);
+      }
+      progress?.advanced(1);
+    }
   }
+  await runWrites(writes);
   return outcomes;
 }
 
-function processFile(request: ShareRequest, engine: RewriteEngine, analysis: ProjectAnalysis, fileAnalysis: FileAnalysis): FileOutcome {
+/** Packs whole groups, in order, into batches of at most `limit` files (a larger group is a batch of its own). */
+function batchGroups(groups: readonly string[][], limit: number): string[][] {
+  const batches: string[][] = [];
+  let current: string[] = [];
+  for (const group of groups) {
+    if (current.length > 0 && current.length + group.length > limit) {
+      batches.push(current);
+      current = [];
+    }
+    current.push(...group);
+  }
+  if (current.length > 0) batches.push(current);
+  return batches.map((batch) => batch.sort());
+}
+
+/** A verified text waiting to be written over `outcome.file`, whose text must still be `before`. */
+interface PendingWrite {
+  outcome: FileOutcome;
+  before: string;
+  after: string;
+}
+
+/**
+ * Writes run a few at a time: each one's fsync waits on the disk, and overlapping them (libuv's
+ * thread pool) hides most of that wait. A failure turns that file's outcome into an error; the
+ * others go on.
+ */
+async function runWrites(writes: PendingWrite[]): Promise<void> {
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    for (let index = next++; index < writes.length; index = next++) {
+      const write = writes[index]!;
+      try {
+        // Someone (an editor, a formatter) may have saved the file since it was read: never overwrite that.
+        if ((await readFile(write.outcome.file, 'utf8')) !== write.before) {
+          markFailed(write.outcome, 'the file changed on disk during the run; left as it is now');
+          continue;
+        }
+        await writeFileAtomic(write.outcome.file, write.after);
+      } catch (error) {
+        markFailed(write.outcome, `${describe(error)}; file left untouched`);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(WRITE_CONCURRENCY, writes.length) }, lane));
+}
+
+const WRITE_CONCURRENCY = 8;
+
+function markFailed(outcome: FileOutcome, message: string): void {
+  outcome.status = 'error';
+  outcome.message = message;
+  outcome.markers = [];
+  outcome.differs = false;
+}
+
+function processFile(
+  request: ShareRequest,
+  engine: RewriteEngine,
+  analysis: ProjectAnalysis,
+  fileAnalysis: FileAnalysis,
+): { outcome: FileOutcome; write?: PendingWrite } {
   const file = fileAnalysis.path;
   let rewrite: FileRewrite;
   try {
     rewrite = engine.rewriteFile(analysis, fileAnalysis);
   } catch (error) {
-    return errorOutcome(file, `the rewrite failed, file left untouched: ${describe(error)}`);
+    return { outcome: errorOutcome(file, `the rewrite failed, file left untouched: ${describe(error)}`) };
   }
   if (rewrite.status === 'error') {
-    return { file, status: 'error', rules: rewrite.rules, markers: rewrite.markers, message: rewrite.message, differs: false };
+    return { outcome: { file, status: 'error', rules: rewrite.rules, markers: rewrite.markers, message: rewrite.message, differs: false } };
   }
   const differs = rewrite.after !== rewrite.before;
   // The engine's status and its text must agree; when they do not, the text is what would be written.
   const status = rewrite.status === 'changed' && !differs ? 'unchanged' : rewrite.status === 'unchanged' && differs ? 'changed' : rewrite.status;
   const outcome: FileOutcome = { file, status, rules: rewrite.rules, markers: rewrite.markers, message: rewrite.message, differs };
-  if (!differs) return outcome;
+  if (!differs) return { outcome };
 
   const problems = findSyntaxProblems(rewrite.after, file);
   if (problems.length > 0) {
     const first = problems[0]!;
-    return errorOutcome(file, `the rewritten text does not parse (${first.line}:${first.column} ${first.message}); file left untouched`, rewrite.rules);
+    return { outcome: errorOutcome(file, `the rewritten text does not parse (${first.line}:${first.column} ${first.message}); file left untouched`, rewrite.rules) };
   }
   if (request.mode === 'dry') {
     outcome.diff = unifiedDiff(relative(request.cwd, file).split(sep).join('/'), rewrite.before, rewrite.after);
   }
-  if (request.mode !== 'write') return outcome;
-
-  try {
-    // Someone (an editor, a formatter) may have saved the file since it was read: never overwrite that.
-    if (readFileSync(file, 'utf8') !== rewrite.before) {
-      return errorOutcome(file, 'the file changed on disk during the run; left as it is now', rewrite.rules);
-    }
-    writeFileAtomic(file, rewrite.after);
-  } catch (error) {
-    return errorOutcome(file, `${describe(error)}; file left untouched`, rewrite.rules);
-  }
-  return outcome;
+  if (request.mode !== 'write') return { outcome };
+  return { outcome, write: { outcome, before: rewrite.before, after: rewrite.after } };
 }
 
 function readTextOrNull(path: string): string | null {

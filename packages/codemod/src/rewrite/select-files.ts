@@ -3,6 +3,7 @@ import type { Shard } from '../cli/arguments';
 import { ModuleResolver } from '../analyse/module-resolver';
 import { aliasResolverFor, readTsconfigOptions } from '../analyse/tsconfig-options';
 import { discoverFiles, inShard, prefilterFiles } from '../discover';
+import { groupByImports } from './import-components';
 
 /** What the command line asks for, in the terms file discovery understands. */
 export interface SelectionRequest {
@@ -24,7 +25,12 @@ export interface RewriteSelection {
   /** The files to analyse: every file of the whole selection (all shards) that can reach the shim, absolute, sorted. */
   candidates: string[];
   /** The text of every file the prefilter read, by absolute path: the in-process analysis reuses it. */
-  texts?: Map<string, string>;
+  texts?: ReadonlyMap<string, string>;
+  /**
+   * The candidates split into groups joined by no import (import-components.ts): each can be
+   * analysed alone. Absent: one group of all candidates.
+   */
+  groupCandidates?: () => string[][];
 }
 
 /**
@@ -46,13 +52,18 @@ export async function selectRewriteFiles(request: SelectionRequest): Promise<Rew
   });
   const compilerOptions = request.tsconfig ? readTsconfigOptions(request.tsconfig) : {};
   const aliasResolver = aliasResolverFor(compilerOptions);
-  const prefilter = prefilterFiles(discovery.files, {
-    resolver: new ModuleResolver(aliasResolver, discovery.files),
-    aliasesPossible: aliasResolver !== undefined,
-  });
+  const resolver = new ModuleResolver(aliasResolver, discovery.files);
+  const aliasesPossible = aliasResolver !== undefined;
+  const prefilter = prefilterFiles(discovery.files, { resolver, aliasesPossible });
+  const candidates = [...prefilter.candidates].sort();
   const shard = request.shard;
   const selected = shard
     ? discovery.files.filter((file) => inShard(relative(discovery.root, file).split(sep).join('/'), shard))
     : discovery.files;
-  return { selected, candidates: [...prefilter.candidates].sort(), texts: prefilter.texts };
+  return {
+    selected,
+    candidates,
+    texts: prefilter.texts,
+    groupCandidates: () => groupByImports(candidates, prefilter.texts, resolver, aliasesPossible),
+  };
 }

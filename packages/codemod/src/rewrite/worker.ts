@@ -8,12 +8,11 @@ import { rewriteFile } from './engine';
 import { processShare, type ShareRequest } from './process-share';
 import type { WorkerMessage } from './worker-messages';
 
-const port = parentPort;
-if (port) {
+async function runShare(port: NonNullable<typeof parentPort>): Promise<void> {
   const send = (message: WorkerMessage): void => port.postMessage(message);
   try {
     const request = (workerData as { request: ShareRequest }).request;
-    const outcomes = processShare(request, { analyseProject, rewriteFile }, {
+    const outcomes = await processShare(request, { analyseProject, rewriteFile }, {
       planned: (count) => send({ type: 'planned', count }),
       advanced: (count) => send({ type: 'advanced', count }),
     });
@@ -22,3 +21,5 @@ if (port) {
     send({ type: 'failed', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
   }
 }
+
+if (parentPort) void runShare(parentPort);

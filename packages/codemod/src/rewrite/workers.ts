@@ -6,39 +6,34 @@ import type { ShareProgress, ShareRequest } from './process-share';
 import type { WorkerMessage } from './worker-messages';
 
 /**
- * Runs a rewrite on `workerCount` worker threads. Every worker analyses the whole candidate set
- * (the analysis is project-level: a subclass in one file depends on classes in others) and
- * rewrites, verifies and writes every `workerCount`-th analysed file. The outcomes are the same
- * as one in-process run's, whatever the number of workers; only their order differs, and callers
- * sort them.
+ * Runs each share of a rewrite on its own worker thread, with the real analysis and engine. Shares
+ * are whole import groups (import-components.ts), so each worker analyses only its files and
+ * decides about them exactly as one whole-project run would; the outcomes are the same whatever
+ * the number of workers, only their order differs (callers sort them).
  *
  * @example
- * const outcomes = await runWorkers({ candidates, selected, mode: 'write', cwd }, 2, progress);
+ * const outcomes = await runWorkers([shareOne, shareTwo], progress);
  */
-export async function runWorkers(
-  request: Omit<ShareRequest, 'workerIndex' | 'workerCount'>,
-  workerCount: number,
-  progress?: ShareProgress,
-): Promise<FileOutcome[]> {
+export async function runWorkers(shares: ShareRequest[], progress?: ShareProgress): Promise<FileOutcome[]> {
   const script = join(__dirname, 'worker.js');
   if (!existsSync(script)) {
     throw new Error(`--jobs needs the built package (${script} is missing): run 'pnpm build', or use --jobs 1`);
   }
   const workers: Worker[] = [];
   try {
-    const shares = Array.from({ length: workerCount }, (_, workerIndex) => {
-      const worker = new Worker(script, { workerData: { request: { ...request, workerIndex, workerCount } } });
+    const results = shares.map((request, index) => {
+      const worker = new Worker(script, { workerData: { request } });
       workers.push(worker);
-      return collect(worker, workerIndex, progress);
+      return collect(worker, index, progress);
     });
-    return (await Promise.all(shares)).flat();
+    return (await Promise.all(results)).flat();
   } finally {
     // A worker that failed leaves the others running: stop them, so the process can exit.
     await Promise.all(workers.map((worker) => worker.terminate()));
   }
 }
 
-function collect(worker: Worker, workerIndex: number, progress?: ShareProgress): Promise<FileOutcome[]> {
+function collect(worker: Worker, index: number, progress?: ShareProgress): Promise<FileOutcome[]> {
   return new Promise((resolve, reject) => {
     let settled = false;
     worker.on('message', (message: WorkerMessage) => {
@@ -55,16 +50,16 @@ function collect(worker: Worker, workerIndex: number, progress?: ShareProgress):
           break;
         case 'failed':
           settled = true;
-          reject(new Error(`worker ${workerIndex + 1} failed: ${message.message}`));
+          reject(new Error(`worker ${index + 1} failed: ${message.message}`));
           break;
       }
     });
     worker.on('error', (error) => {
       settled = true;
-      reject(new Error(`worker ${workerIndex + 1} crashed: ${error.message}`));
+      reject(new Error(`worker ${index + 1} crashed: ${error.message}`));
     });
     worker.on('exit', (code) => {
-      if (!settled) reject(new Error(`worker ${workerIndex + 1} exited (code ${code}) before reporting`));
+      if (!settled) reject(new Error(`worker ${index + 1} exited (code ${code}) before reporting`));
     });
   });
 }

@@ -1,15 +1,15 @@
-import { closeSync, fchmodSync, fsyncSync, openSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import { open, realpath, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /** A write that failed; the original file is untouched and no temporary file is left behind. */
 export class AtomicWriteError extends Error {
+  override readonly name = 'AtomicWriteError';
   constructor(
     readonly file: string,
     cause: unknown,
   ) {
     super(`could not write ${file}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
-    this.name = 'AtomicWriteError';
   }
 }
 
@@ -20,44 +20,33 @@ export class AtomicWriteError extends Error {
  * over the original. A symbolic link is followed, so the link stays a link.
  *
  * @example
- * writeFileAtomic('/repo/src/handler.ts', migratedText);
+ * await writeFileAtomic('/repo/src/handler.ts', migratedText);
  */
-export function writeFileAtomic(file: string, content: string): void {
+export async function writeFileAtomic(file: string, content: string): Promise<void> {
   let target: string;
   let mode: number;
   try {
-    target = realpathSync(file);
-    mode = statSync(target).mode & 0o7777;
+    target = await realpath(file);
+    mode = (await stat(target)).mode & 0o7777;
   } catch (error) {
     throw new AtomicWriteError(file, error);
   }
   const temporary = join(dirname(target), `.${basename(target)}.asynchat-migrate-${randomBytes(6).toString('hex')}.tmp`);
-  let descriptor: number | undefined;
+  let handle: FileHandle | undefined;
   try {
     // 'wx': never reuse a file that happens to exist under the temporary name.
-    descriptor = openSync(temporary, 'wx', mode);
+    handle = await open(temporary, 'wx', mode);
     // The umask trimmed the mode given to open; set it exactly.
-    fchmodSync(descriptor, mode);
-    const bytes = Buffer.from(content, 'utf8');
-    let written = 0;
-    while (written < bytes.length) written += writeSync(descriptor, bytes, written, bytes.length - written);
-    fsyncSync(descriptor);
-    closeSync(descriptor);
-    descriptor = undefined;
-    renameSync(temporary, target);
+    await handle.chmod(mode);
+    await handle.writeFile(content, 'utf8');
+    await handle.sync();
+    await handle.close();
+    handle = undefined;
+    await rename(temporary, target);
   } catch (error) {
-    if (descriptor !== undefined) {
-      try {
-        closeSync(descriptor);
-      } catch {
-        // The write already failed; that error is the one worth reporting.
-      }
-    }
-    try {
-      unlinkSync(temporary);
-    } catch {
-      // Nothing was created, or it is already gone.
-    }
+    await handle?.close().catch(() => undefined);
+    // Nothing may have been created, or it is already gone: only the write's own error matters.
+    await unlink(temporary).catch(() => undefined);
     throw new AtomicWriteError(file, error);
   }
 }

@@ -9,35 +9,35 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(directory, { recursive: true, force: true }));
 
-test('replaces the content, keeps the mode, leaves no temporary file', () => {
+test('replaces the content, keeps the mode, leaves no temporary file', async () => {
   const file = join(directory, 'handler.ts');
   writeFileSync(file, 'old');
   chmodSync(file, 0o640);
-  writeFileAtomic(file, 'new ✓');
+  await writeFileAtomic(file, 'new ✓');
   expect(readFileSync(file, 'utf8')).toBe('new ✓');
   expect(statSync(file).mode & 0o7777).toBe(0o640);
   expect(readdirSync(directory)).toEqual(['handler.ts']);
 });
 
-test('follows a symbolic link: the link stays a link and its target gets the text', () => {
+test('follows a symbolic link: the link stays a link and its target gets the text', async () => {
   mkdirSync(join(directory, 'real'));
   const target = join(directory, 'real', 'handler.ts');
   writeFileSync(target, 'old');
   const link = join(directory, 'link.ts');
   symlinkSync(target, link);
-  writeFileAtomic(link, 'new');
+  await writeFileAtomic(link, 'new');
   expect(lstatSync(link).isSymbolicLink()).toBe(true);
   expect(readFileSync(target, 'utf8')).toBe('new');
 });
 
-test('a failed rename throws an AtomicWriteError naming the file and removes the temporary file', () => {
+test('a failed rename throws an AtomicWriteError naming the file and removes the temporary file', async () => {
   // A non-empty directory cannot be replaced by a file, even by root: the rename is what fails.
   const obstacle = join(directory, 'obstacle.ts');
   mkdirSync(obstacle);
   writeFileSync(join(obstacle, 'inside'), 'keep');
   let thrown: unknown;
   try {
-    writeFileAtomic(obstacle, 'new');
+    await writeFileAtomic(obstacle, 'new');
   } catch (error) {
     thrown = error;
   }
@@ -48,7 +48,7 @@ test('a failed rename throws an AtomicWriteError naming the file and removes the
   expect(readFileSync(join(obstacle, 'inside'), 'utf8')).toBe('keep');
 });
 
-test('a missing file is an error, not a new file', () => {
-  expect(() => writeFileAtomic(join(directory, 'absent.ts'), 'x')).toThrow(AtomicWriteError);
+test('a missing file is an error, not a new file', async () => {
+  await expect(writeFileAtomic(join(directory, 'absent.ts'), 'x')).rejects.toThrow(AtomicWriteError);
   expect(readdirSync(directory)).toEqual([]);
 });
