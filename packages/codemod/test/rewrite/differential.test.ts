@@ -21,8 +21,8 @@ describe.each(cases.map((fixture) => [fixture.name, fixture] as const))('differe
   });
 
   it('legacy (shim) and migrated (streams) answer every conversation alike', async () => {
-    const legacyModule = require(file!.inputPath) as Record<string, unknown>;
-    const migratedModule = require(file!.outputPath!) as Record<string, unknown>;
+    const legacyModule = (await import(file!.inputPath)) as Record<string, unknown>;
+    const migratedModule = (await import(file!.outputPath!)) as Record<string, unknown>;
     const legacy = await startLegacy(legacyModule, spec.legacy);
     const migrated = await startMigrated(migratedModule, spec.migrated);
     try {
