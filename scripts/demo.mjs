@@ -40,15 +40,17 @@ const relativeToRepo = (file) => path.relative(repoRoot, file) || '.';
 /** A step failed: its message says what and why; the demo stops there. */
 class StepFailure extends Error {}
 
+// Each step names the steps it needs: a failed step skips those that need it, the others still
+// run (so a failing check still shows how the migrated services behave), and the exit is 1.
 const steps = [
-  { title: 'Copy the legacy app to a work folder', run: copyApp },
+  { id: 'copy', title: 'Copy the legacy app to a work folder', needs: [], run: copyApp },
   ...(options['skip-legacy-tests']
     ? []
-    : [{ title: 'End-to-end tests on the legacy app (the baseline)', run: () => runEndToEndTests(legacyApp) }]),
-  { title: 'asynchat-migrate check: the legacy usage', run: checkBefore },
-  { title: 'asynchat-migrate rewrite: shim handlers to streams code', run: rewrite },
-  { title: 'asynchat-migrate check again: what is left', run: checkAfter },
-  { title: 'End-to-end tests on the migrated copy', run: () => runEndToEndTests(workDir) },
+    : [{ id: 'legacy-tests', title: 'End-to-end tests on the legacy app (the baseline)', needs: [], run: () => runEndToEndTests(legacyApp) }]),
+  { id: 'check', title: 'asynchat-migrate check: the legacy usage', needs: ['copy'], run: checkBefore },
+  { id: 'rewrite', title: 'asynchat-migrate rewrite: shim handlers to streams code', needs: ['copy'], run: rewrite },
+  { id: 'check-after', title: 'asynchat-migrate check again: what is left', needs: ['rewrite'], run: checkAfter },
+  { id: 'migrated-tests', title: 'End-to-end tests on the migrated copy', needs: ['rewrite'], run: () => runEndToEndTests(workDir) },
 ];
 
 await main();
@@ -57,11 +59,14 @@ async function main() {
   const started = performance.now();
   console.log(colors.bold('asynchat-migrate demo'));
   console.log(colors.dim(`legacy app: ${relativeToRepo(legacyApp)}    work folder: ${workDir}\n`));
-  let failed = null;
+  const failed = [];
+  const unavailable = new Set();
   for (const [index, step] of steps.entries()) {
     const label = `[${index + 1}/${steps.length}]`;
-    if (failed !== null) {
-      console.log(colors.dim(`${label} ${step.title}: skipped`));
+    const missing = step.needs.filter((id) => unavailable.has(id));
+    if (missing.length > 0) {
+      unavailable.add(step.id);
+      console.log(colors.dim(`${label} ${step.title}: skipped (needs ${missing.join(', ')})\n`));
       continue;
     }
     console.log(colors.bold(colors.cyan(`${label} ${step.title}`)));
@@ -70,14 +75,15 @@ async function main() {
       const summary = await step.run();
       console.log(`${colors.green('✔')} ${summary ?? 'done'} ${colors.dim(`(${seconds(stepStarted)})`)}\n`);
     } catch (error) {
-      failed = step;
+      failed.push(step);
+      unavailable.add(step.id);
       const message = error instanceof StepFailure ? error.message : (error?.stack ?? String(error));
       console.log(`${colors.red('✖')} ${colors.red(message)} ${colors.dim(`(${seconds(stepStarted)})`)}\n`);
     }
   }
   const total = seconds(started);
-  if (failed !== null) {
-    console.log(colors.red(colors.bold(`Demo failed at "${failed.title}" after ${total}.`)));
+  if (failed.length > 0) {
+    console.log(colors.red(colors.bold(`Demo failed after ${total}: ${failed.map((step) => `"${step.title}"`).join(', ')}.`)));
     if (fs.existsSync(workDir)) console.log(`The work folder is ${workDir}`);
     process.exitCode = 1;
     return;
