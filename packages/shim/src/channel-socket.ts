@@ -472,6 +472,7 @@ export class ChannelSocket {
       const { localAddress, localPort } = this.connection;
       if (localAddress !== undefined && localPort !== undefined) return inetTuple(localAddress, localPort, this.family);
     }
+    if (this.family === AF_UNIX && typeof this.localAddress === 'string') return this.localAddress;
     if (this.server !== null && this.server.listening) return serverAddress(this.server, this.family);
     if (this.localAddress !== null) return this.localAddress;
     if (this.deferredBind !== null) {
