@@ -1,22 +1,20 @@
-import { readFileSync } from 'node:fs';
-import { Node, Project, ts, type ClassDeclaration, type ClassExpression, type SourceFile } from 'ts-morph';
-import { prefilterFiles } from '../discover/prefilter';
-import { findManualMarkers } from './markers';
-import { ModuleResolver } from './module-resolver';
-import { readModuleScope, type ModuleScope } from './module-scope';
-import { isShimSpecifier, isShimName } from './shim-modules';
-import { ShimResolver, extendsExpression, type LegacyClassRecord, type Target } from './shim-resolver';
-import { aliasResolverFor, readTsconfigOptions } from './tsconfig-options';
-import type { AnalyseOptions, FileAnalysis, LegacyClass, LegacyImport, ParseError, ProjectAnalysis, ShimName } from './types';
+import type { ClassDeclaration, ClassExpression, Node, Project, SourceFile, ts } from 'ts-morph';
+import { analyseRaw, type RawFileAnalysis, type RawProjectAnalysis } from './raw-analysis';
+import type { LegacyClassRecord, Target } from './shim-resolver';
+import { typescript } from './typescript';
+import type { AnalyseOptions, FileAnalysis, LegacyClass, LegacyImport, LegacyUse, ProjectAnalysis, ShimName } from './types';
 
 /**
  * Analyses a codebase for legacy (shim) usage: the engine shared by `check` and `rewrite`.
  *
- * Files are first passed through the text prefilter (only files that can reach '@asynchat/shim'
- * through their text or their local imports are parsed), then parsed into one ts-morph Project
- * (in memory by default: edits never touch the disk by accident; write files yourself). Names are
- * resolved through every import form and local re-export module; classes are followed up their
- * `extends` chains across files.
+ * Files first pass the text prefilter (only files that can reach '@asynchat/shim' through their
+ * text or their local imports are parsed); names are resolved through every import form and local
+ * re-export module; classes are followed up their `extends` chains across files.
+ *
+ * The ts-morph view is built lazily: the Project and a file's ts-morph SourceFile and nodes are
+ * created the first time one of that file's `sourceFile` / `imports` / `classes` / `uses` is read
+ * (all of that file's nodes at once, so read them before editing the file). The Project lives in
+ * an in-memory file system by default: nothing is written by accident; write edited text yourself.
  *
  * @example
  * ```ts
@@ -27,46 +25,87 @@ import type { AnalyseOptions, FileAnalysis, LegacyClass, LegacyImport, ParseErro
  * ```
  */
 export function analyseProject(options: AnalyseOptions): ProjectAnalysis {
-  const compilerOptions: ts.CompilerOptions = options.tsconfig ? readTsconfigOptions(options.tsconfig) : {};
-  const aliasResolver = aliasResolverFor(compilerOptions);
-  const readText = options.readText ?? ((path: string) => {
-    try {
-      return readFileSync(path, 'utf8');
-    } catch {
-      return null;
-    }
-  });
-  const customReader = options.readText;
-  const modules = new ModuleResolver(aliasResolver, options.files, customReader ? (path) => customReader(path) !== null : undefined);
-  const prefilter = options.prefilter ?? prefilterFiles(options.files, { resolver: modules, aliasesPossible: aliasResolver !== undefined, readText });
+  return wrapRawAnalysis(analyseRaw(options), options);
+}
 
-  const project = new Project({
-    useInMemoryFileSystem: options.fileSystem !== 'disk',
-    skipAddingFilesFromTsConfig: true,
-    skipFileDependencyResolution: true,
-    skipLoadingLibFiles: options.fileSystem !== 'disk',
-    compilerOptions: { allowJs: true, ...withoutOutputOptions(compilerOptions) },
-  });
+/** Output options are irrelevant to analysis and some (composite, outDir) make ts-morph look at the disk. */
+function withoutOutputOptions(options: ts.CompilerOptions): ts.CompilerOptions {
+  const { composite: _composite, outDir: _outDir, declaration: _declaration, incremental: _incremental, tsBuildInfoFile: _tsBuildInfoFile, ...rest } = options;
+  return rest;
+}
 
-  const toParse = new Set<string>([...prefilter.reachingShim, ...prefilter.candidates]);
-  const scopes = new Map<string, ModuleScope>();
-  const sourceFiles = new Map<string, SourceFile>();
-  for (const path of toParse) {
-    const text = prefilter.texts.get(path);
-    if (text === undefined) continue;
-    const sourceFile = project.createSourceFile(path, text, { overwrite: true });
-    sourceFiles.set(path, sourceFile);
-    scopes.set(path, readModuleScope(path, sourceFile.compilerNode));
+/** The ts-morph node for a compiler node of the analysed text (matched by kind and span). */
+export function toMorphNode(sourceFile: SourceFile, node: ts.Node, compilerFile: ts.SourceFile): Node {
+  if (node.kind === typescript.SyntaxKind.SourceFile) return sourceFile;
+  const start = node.getStart(compilerFile);
+  const end = node.getEnd();
+  const matches = (candidate: Node): boolean => candidate.getKind() === node.kind && candidate.getStart() === start && candidate.getEnd() === end;
+  const found = sourceFile.getDescendantAtStartWithWidth(start, end - start);
+  if (found) {
+    for (let current: Node | undefined = found; current; current = current.getParent()) if (matches(current)) return current;
+    for (const descendant of found.getDescendants()) if (matches(descendant)) return descendant;
   }
-  const resolver = new ShimResolver(scopes, modules);
-  const classWrappers = new Map<ts.ClassLikeDeclaration, LegacyClass>();
+  for (const descendant of sourceFile.getDescendants()) if (matches(descendant)) return descendant;
+  throw new Error(`internal: no ts-morph node for ${typescript.SyntaxKind[node.kind]} at ${start} in ${sourceFile.getFilePath()} (was the file edited before its nodes were read?)`);
+}
 
+/** The compiler node of the analysed text that a ts-morph node stands for, or null when the text changed. */
+function toCompilerNode(compilerFile: ts.SourceFile, node: Node): ts.Node | null {
+  const start = node.getStart();
+  const end = node.getEnd();
+  const kind = node.getKind();
+  if (kind === typescript.SyntaxKind.SourceFile) return compilerFile;
+  let found: ts.Node | null = null;
+  const visit = (candidate: ts.Node): boolean => {
+    if (candidate.pos > start || candidate.end < end) return false;
+    if (candidate.kind === kind && candidate.getStart(compilerFile) === start && candidate.end === end) {
+      found = candidate;
+      return true;
+    }
+    return typescript.forEachChild(candidate, visit) ?? false;
+  };
+  typescript.forEachChild(compilerFile, visit);
+  return found;
+}
+
+/**
+ * The public (ts-morph) view of a raw analysis.
+ */
+export function wrapRawAnalysis(raw: RawProjectAnalysis, options: Pick<AnalyseOptions, 'fileSystem'> = {}): ProjectAnalysis {
+  let project: Project | undefined;
+  let allFilesAdded = false;
+  const morphFiles = new Map<string, SourceFile>();
+  const getProject = (): Project => {
+    if (!project) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { Project: ProjectClass } = require('ts-morph') as typeof import('ts-morph');
+      project = new ProjectClass({
+        useInMemoryFileSystem: options.fileSystem !== 'disk',
+        skipAddingFilesFromTsConfig: true,
+        skipFileDependencyResolution: true,
+        skipLoadingLibFiles: options.fileSystem !== 'disk',
+        compilerOptions: { allowJs: true, ...withoutOutputOptions(raw.compilerOptions) },
+      });
+    }
+    return project;
+  };
+  const morphFile = (path: string): SourceFile => {
+    let sourceFile = morphFiles.get(path);
+    if (!sourceFile) {
+      const compilerFile = raw.sourceFiles.get(path);
+      if (!compilerFile) throw new Error(`internal: ${path} was not analysed`);
+      sourceFile = getProject().createSourceFile(path, compilerFile.text, { overwrite: true });
+      morphFiles.set(path, sourceFile);
+    }
+    return sourceFile;
+  };
+  const classWrappers = new Map<ts.ClassLikeDeclaration, LegacyClass>();
   const wrapClass = (record: LegacyClassRecord): LegacyClass => {
     const existing = classWrappers.get(record.node);
     if (existing) return existing;
-    const sourceFile = sourceFiles.get(record.file) as SourceFile;
+    const compilerFile = raw.sourceFiles.get(record.file) as ts.SourceFile;
     const wrapped: LegacyClass = {
-      node: wrapCompilerNode(sourceFile, record.node) as ClassDeclaration | ClassExpression,
+      node: toMorphNode(morphFile(record.file), record.node, compilerFile) as ClassDeclaration | ClassExpression,
       name: record.name,
       file: record.file,
       base: record.base,
@@ -80,241 +119,88 @@ export function analyseProject(options: AnalyseOptions): ProjectAnalysis {
   };
 
   const files = new Map<string, FileAnalysis>();
-  for (const path of prefilter.candidates) {
-    const sourceFile = sourceFiles.get(path);
-    const scope = scopes.get(path);
-    if (!sourceFile || !scope) continue;
-    const compilerFile = sourceFile.compilerNode;
-    const parseErrors = readParseErrors(compilerFile);
-    const imports = legacyImports(scope, resolver).map((site) => ({ ...site, node: wrapCompilerNode(sourceFile, site.statement) }));
-    const classes = scope.classes
-      .map((node) => resolver.legacyClass(path, node))
-      .filter((record): record is LegacyClassRecord => record !== null)
-      .map(wrapClass);
-    const uses = findLegacyUses(scope, resolver).map((use) => ({ node: wrapCompilerNode(sourceFile, use.node), name: use.name }));
-    const markers = findManualMarkers(compilerFile.text);
-    files.set(path, {
-      path,
-      sourceFile,
-      parseErrors,
-      imports: imports.map(({ node, kind, specifier, viaLocalModule, bindings }) => ({ node, kind, specifier, viaLocalModule, bindings })),
-      classes,
-      uses,
-      markers,
-      reexportsOnly: isReexportOnly(scope, imports.length),
-    });
-  }
+  for (const rawFile of raw.files.values()) files.set(rawFile.path, lazyFileAnalysis(rawFile, morphFile, wrapClass));
 
-  const scopeOfNode = (node: Node): ModuleScope | undefined => scopes.get(node.getSourceFile().getFilePath());
+  const compilerNodeOf = (node: Node): { path: string; compilerNode: ts.Node } | null => {
+    const path = node.getSourceFile().getFilePath();
+    const compilerFile = raw.sourceFiles.get(path);
+    if (!compilerFile) return null;
+    const compilerNode = toCompilerNode(compilerFile, node);
+    return compilerNode ? { path, compilerNode } : null;
+  };
+
   return {
-    project,
+    get project(): Project {
+      if (!allFilesAdded) {
+        for (const path of raw.sourceFiles.keys()) morphFile(path);
+        allFilesAdded = true;
+      }
+      return getProject();
+    },
     files,
-    stats: { filesListed: options.files.length, filesRead: prefilter.filesRead, filesParsed: sourceFiles.size },
+    stats: raw.stats,
     resolveShimName(expression: Node): ShimName | null {
-      const scope = scopeOfNode(expression);
-      if (!scope) return null;
-      const compilerNode = expression.compilerNode;
+      const located = compilerNodeOf(expression);
+      const scope = located ? raw.scopes.get(located.path) : undefined;
+      if (!located || !scope) return null;
+      const { compilerNode } = located;
       let target: Target | null = null;
-      if (ts.isQualifiedName(compilerNode) || (ts.isIdentifier(compilerNode) && !ts.isExpression(compilerNode))) target = resolver.resolveEntityName(scope, compilerNode as ts.EntityName);
-      else if (ts.isExpression(compilerNode)) target = resolver.resolveExpression(scope, compilerNode);
+      if (typescript.isQualifiedName(compilerNode)) target = raw.resolver.resolveEntityName(scope, compilerNode);
+      else if (typescript.isExpression(compilerNode)) target = raw.resolver.resolveExpression(scope, compilerNode);
       return target?.kind === 'shim-name' ? target.name : null;
     },
     legacyClassOf(node: ClassDeclaration | ClassExpression): LegacyClass | null {
-      const file = node.getSourceFile().getFilePath();
-      const record = resolver.legacyClass(file, node.compilerNode);
+      const located = compilerNodeOf(node);
+      if (!located || !(typescript.isClassDeclaration(located.compilerNode) || typescript.isClassExpression(located.compilerNode))) return null;
+      const record = raw.resolver.legacyClass(located.path, located.compilerNode);
       return record ? wrapClass(record) : null;
     },
   };
 }
 
-/** Output options are irrelevant to analysis and some (composite, outDir) make ts-morph look at the disk. */
-function withoutOutputOptions(options: ts.CompilerOptions): ts.CompilerOptions {
-  const { composite: _composite, outDir: _outDir, declaration: _declaration, incremental: _incremental, tsBuildInfoFile: _tsBuildInfoFile, ...rest } = options;
-  return rest;
-}
-
-/** The parser's own syntax errors, which ts.SourceFile keeps on an internal field. */
-function readParseErrors(sourceFile: ts.SourceFile): ParseError[] {
-  // parseDiagnostics is not in TypeScript's public typings but is how the compiler itself reports syntax errors.
-  const diagnostics = (sourceFile as unknown as { parseDiagnostics?: readonly ts.Diagnostic[] }).parseDiagnostics ?? [];
-  return diagnostics.map((diagnostic) => {
-    const position = sourceFile.getLineAndCharacterOfPosition(diagnostic.start ?? 0);
-    return { line: position.line + 1, column: position.character + 1, message: ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n') };
-  });
-}
-
-/** Finds the ts-morph wrapper of a compiler node of this source file. */
-export function wrapCompilerNode(sourceFile: SourceFile, node: ts.Node): Node {
-  const compilerFile = sourceFile.compilerNode;
-  if (node === compilerFile) return sourceFile;
-  const found = sourceFile.getDescendantAtStartWithWidth(node.getStart(compilerFile), node.getWidth(compilerFile));
-  if (found) {
-    for (let current: Node | undefined = found; current; current = current.getParent()) if (current.compilerNode === node) return current;
-    for (const descendant of found.getDescendants()) if (descendant.compilerNode === node) return descendant;
+function lazyFileAnalysis(rawFile: RawFileAnalysis, morphFile: (path: string) => SourceFile, wrapClass: (record: LegacyClassRecord) => LegacyClass): FileAnalysis {
+  interface Materialised {
+    sourceFile: SourceFile;
+    imports: LegacyImport[];
+    classes: LegacyClass[];
+    uses: LegacyUse[];
   }
-  for (const descendant of sourceFile.getDescendants()) if (descendant.compilerNode === node) return descendant;
-  throw new Error(`internal: no ts-morph node for ${ts.SyntaxKind[node.kind]} at ${node.pos} in ${sourceFile.getFilePath()}`);
-}
-
-interface LegacyImportRecord extends Omit<LegacyImport, 'node'> {
-  statement: ts.Node;
-}
-
-function legacyImports(scope: ModuleScope, resolver: ShimResolver): LegacyImportRecord[] {
-  const records: LegacyImportRecord[] = [];
-  for (const site of scope.imports) {
-    if (isShimSpecifier(site.specifier)) {
-      const bindings: LegacyImport['bindings'] = [];
-      for (const name of site.names) {
-        if (name.imported === '*' || name.imported === 'default') bindings.push({ local: name.local, name: '*' });
-        else if (isShimName(name.imported)) bindings.push({ local: name.local, name: name.imported });
-      }
-      records.push({ statement: site.statement, kind: site.kind, specifier: site.specifier, viaLocalModule: null, bindings });
-      continue;
+  let materialised: Materialised | undefined;
+  const materialise = (): Materialised => {
+    if (!materialised) {
+      const sourceFile = morphFile(rawFile.path);
+      const compilerFile = rawFile.sourceFile;
+      materialised = {
+        sourceFile,
+        imports: rawFile.imports.map(({ statement, kind, specifier, viaLocalModule, bindings }) => ({
+          node: toMorphNode(sourceFile, statement, compilerFile),
+          kind,
+          specifier,
+          viaLocalModule,
+          bindings,
+        })),
+        classes: rawFile.classes.map(wrapClass),
+        uses: rawFile.uses.map((use) => ({ node: toMorphNode(sourceFile, use.node, compilerFile), name: use.name })),
+      };
     }
-    const path = resolver.localModulePath(scope, site.specifier);
-    if (path === null) continue;
-    const bindings: LegacyImport['bindings'] = [];
-    for (const name of site.names) {
-      if (name.imported === '*') {
-        if (resolver.moduleExportsShim(path)) bindings.push({ local: name.local, name: '*' });
-        continue;
-      }
-      const target = resolver.resolveExport(path, name.imported);
-      if (target?.kind === 'shim-name') bindings.push({ local: name.local, name: target.name });
-      else if (target?.kind === 'shim-module' || (target?.kind === 'module' && resolver.moduleExportsShim(target.path))) bindings.push({ local: name.local, name: '*' });
-    }
-    if (bindings.length > 0) records.push({ statement: site.statement, kind: site.kind, specifier: site.specifier, viaLocalModule: path, bindings });
-  }
-  return records;
-}
-
-/** A local module with nothing but imports and re-exports, at least one of them legacy. */
-function isReexportOnly(scope: ModuleScope, legacyImportCount: number): boolean {
-  if (legacyImportCount === 0 || scope.classes.length > 0) return false;
-  return scope.sourceFile.statements.every(
-    (statement) =>
-      ts.isImportDeclaration(statement) ||
-      ts.isExportDeclaration(statement) ||
-      ts.isImportEqualsDeclaration(statement) ||
-      (ts.isExportAssignment(statement) && ts.isIdentifier(statement.expression)) ||
-      (ts.isExpressionStatement(statement) && scope.imports.some((site) => site.statement === statement)) ||
-      (ts.isExpressionStatement(statement) && ts.isStringLiteral(statement.expression)),
-  );
-}
-
-interface LegacyUseRecord {
-  node: ts.Node;
-  name: ShimName;
-}
-
-function isDeclarationName(node: ts.Identifier): boolean {
-  const parent = node.parent;
-  if (!parent) return false;
-  if ((ts.isPropertyAccessExpression(parent) || ts.isQualifiedName(parent)) && (parent as ts.PropertyAccessExpression).name === node) return true;
-  if ((ts.isQualifiedName(parent) && parent.right === node)) return true;
-  if (
-    (ts.isVariableDeclaration(parent) ||
-      ts.isParameter(parent) ||
-      ts.isBindingElement(parent) ||
-      ts.isFunctionDeclaration(parent) ||
-      ts.isFunctionExpression(parent) ||
-      ts.isClassDeclaration(parent) ||
-      ts.isClassExpression(parent) ||
-      ts.isMethodDeclaration(parent) ||
-      ts.isPropertyDeclaration(parent) ||
-      ts.isPropertyAssignment(parent) ||
-      ts.isPropertySignature(parent) ||
-      ts.isMethodSignature(parent) ||
-      ts.isGetAccessor(parent) ||
-      ts.isSetAccessor(parent) ||
-      ts.isEnumMember(parent) ||
-      ts.isInterfaceDeclaration(parent) ||
-      ts.isTypeAliasDeclaration(parent) ||
-      ts.isLabeledStatement(parent) ||
-      ts.isJsxAttribute(parent)) &&
-    (parent as { name?: ts.Node }).name === node
-  ) {
-    return true;
-  }
-  if (ts.isBindingElement(parent) && parent.propertyName === node) return true;
-  if ((ts.isBreakStatement(parent) || ts.isContinueStatement(parent)) && parent.label === node) return true;
-  return false;
-}
-
-/** True when a parameter or a nested declaration between `node` and the module scope reuses `name`. */
-function isShadowed(node: ts.Node, name: string, declaration: ts.Node): boolean {
-  const declares = (bindingName: ts.BindingName): boolean => {
-    if (ts.isIdentifier(bindingName)) return bindingName.text === name;
-    return bindingName.elements.some((element) => !ts.isOmittedExpression(element) && declares(element.name));
+    return materialised;
   };
-  for (let current = node.parent; current && !ts.isSourceFile(current); current = current.parent) {
-    if (ts.isFunctionLike(current) && current.parameters.some((parameter) => declares(parameter.name))) return true;
-    if (ts.isCatchClause(current) && current.variableDeclaration && declares(current.variableDeclaration.name)) return true;
-    if (ts.isBlock(current) || ts.isModuleBlock(current)) {
-      for (const statement of current.statements) {
-        if (ts.isVariableStatement(statement)) {
-          for (const variable of statement.declarationList.declarations) if (variable !== declaration && declares(variable.name)) return true;
-        } else if ((ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) && statement.name?.text === name && statement !== declaration) {
-          return true;
-        }
-      }
-    }
-    if ((ts.isForStatement(current) || ts.isForInStatement(current) || ts.isForOfStatement(current)) && current.initializer && ts.isVariableDeclarationList(current.initializer)) {
-      if (current.initializer.declarations.some((variable) => variable !== declaration && declares(variable.name))) return true;
-    }
-  }
-  return false;
-}
-
-/** References to shim names outside imports and `extends` clauses: `loop()`, `asyncore.socket_map`, `new simple_producer(x)`. */
-function findLegacyUses(scope: ModuleScope, resolver: ShimResolver): LegacyUseRecord[] {
-  const uses: LegacyUseRecord[] = [];
-  if (scope.bindings.size === 0) return uses;
-  const heritageExpressions = new Set<ts.Node>();
-  for (const node of scope.classes) {
-    const heritage = extendsExpression(node);
-    if (heritage) heritageExpressions.add(heritage.expression);
-  }
-  const visit = (node: ts.Node): void => {
-    if (ts.isImportDeclaration(node) || ts.isImportEqualsDeclaration(node) || ts.isExportDeclaration(node) || heritageExpressions.has(node)) return;
-    if (ts.isPropertyAccessExpression(node) || ts.isQualifiedName(node) || ts.isElementAccessExpression(node)) {
-      const root = rootIdentifier(node);
-      if (root && scope.bindings.has(root.text)) {
-        const target = ts.isQualifiedName(node) ? resolver.resolveEntityName(scope, node) : resolver.resolveExpression(scope, node);
-        if (target?.kind === 'shim-name') {
-          const binding = scope.bindings.get(root.text);
-          if (binding && !isShadowed(node, root.text, binding.declaration)) uses.push({ node, name: target.name });
-          return;
-        }
-      }
-    } else if (ts.isIdentifier(node)) {
-      if (scope.bindings.has(node.text) && !isDeclarationName(node)) {
-        const binding = scope.bindings.get(node.text);
-        const target = resolver.lookupName(scope, node.text);
-        if (binding && target?.kind === 'shim-name' && binding.declaration !== node.parent && !isShadowed(node, node.text, binding.declaration)) {
-          uses.push({ node, name: target.name });
-        }
-      }
-      return;
-    } else if (ts.isShorthandPropertyAssignment(node)) {
-      // `{ loop }` both names a property and uses the binding.
-      visit(node.name);
-      return;
-    }
-    ts.forEachChild(node, visit);
+  return {
+    path: rawFile.path,
+    parseErrors: rawFile.parseErrors,
+    markers: rawFile.markers,
+    reexportsOnly: rawFile.reexportsOnly,
+    get sourceFile(): SourceFile {
+      return materialise().sourceFile;
+    },
+    get imports(): LegacyImport[] {
+      return materialise().imports;
+    },
+    get classes(): LegacyClass[] {
+      return materialise().classes;
+    },
+    get uses(): LegacyUse[] {
+      return materialise().uses;
+    },
   };
-  for (const statement of scope.sourceFile.statements) visit(statement);
-  return uses;
-}
-
-function rootIdentifier(node: ts.Node): ts.Identifier | null {
-  let current: ts.Node = node;
-  for (;;) {
-    if (ts.isIdentifier(current)) return current;
-    if (ts.isPropertyAccessExpression(current) || ts.isElementAccessExpression(current)) current = current.expression;
-    else if (ts.isQualifiedName(current)) current = current.left;
-    else if (ts.isParenthesizedExpression(current) || ts.isAsExpression(current) || ts.isNonNullExpression(current)) current = current.expression;
-    else return null;
-  }
 }

@@ -1,5 +1,7 @@
 /** The analysis engine shared by `check` and `rewrite`: it answers questions, it never edits. */
-export { analyseProject, wrapCompilerNode } from './analyse-project';
+export { analyseProject, wrapRawAnalysis, toMorphNode } from './analyse-project';
+export { analyseRaw, scriptKindOf, type RawProjectAnalysis, type RawFileAnalysis, type LegacyImportRecord, type LegacyUseRecord } from './raw-analysis';
+export type { LegacyClassRecord } from './shim-resolver';
 export { findManualMarkers } from './markers';
 export { ModuleResolver } from './module-resolver';
 export { SHIM_SPECIFIERS, LEGACY_BASES, isShimSpecifier, isShimName, isLegacyBase } from './shim-modules';

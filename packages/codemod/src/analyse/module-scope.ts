@@ -1,4 +1,5 @@
-import { ts } from 'ts-morph';
+import type { ts } from 'ts-morph';
+import { typescript } from './typescript';
 
 /** How a module specifier appears: resolved later (the shim by name, local modules by path). */
 export interface ModuleReference {
@@ -51,7 +52,7 @@ export interface ModuleScope {
 function unwrapExpression(expression: ts.Expression): ts.Expression {
   let current = expression;
   for (;;) {
-    if (ts.isParenthesizedExpression(current) || ts.isAsExpression(current) || ts.isNonNullExpression(current) || ts.isSatisfiesExpression(current) || ts.isTypeAssertionExpression(current)) {
+    if (typescript.isParenthesizedExpression(current) || typescript.isAsExpression(current) || typescript.isNonNullExpression(current) || typescript.isSatisfiesExpression(current) || typescript.isTypeAssertionExpression(current)) {
       current = current.expression;
     } else {
       return current;
@@ -63,33 +64,33 @@ export { unwrapExpression };
 /** `require('m')` -> 'm'; `import('m')` / `await import('m')` -> 'm'; otherwise null. */
 export function moduleCallSpecifier(expression: ts.Expression): { specifier: string; dynamic: boolean } | null {
   let current = unwrapExpression(expression);
-  if (ts.isAwaitExpression(current)) current = unwrapExpression(current.expression);
-  if (!ts.isCallExpression(current) || current.arguments.length !== 1) return null;
+  if (typescript.isAwaitExpression(current)) current = unwrapExpression(current.expression);
+  if (!typescript.isCallExpression(current) || current.arguments.length !== 1) return null;
   const argument = current.arguments[0] as ts.Expression;
-  if (!ts.isStringLiteralLike(argument)) return null;
-  if (current.expression.kind === ts.SyntaxKind.ImportKeyword) return { specifier: argument.text, dynamic: true };
-  if (ts.isIdentifier(current.expression) && current.expression.text === 'require') return { specifier: argument.text, dynamic: false };
+  if (!typescript.isStringLiteralLike(argument)) return null;
+  if (current.expression.kind === typescript.SyntaxKind.ImportKeyword) return { specifier: argument.text, dynamic: true };
+  if (typescript.isIdentifier(current.expression) && current.expression.text === 'require') return { specifier: argument.text, dynamic: false };
   return null;
 }
 
 function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
-  return ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((modifier) => modifier.kind === kind);
+  return typescript.canHaveModifiers(node) && (typescript.getModifiers(node) ?? []).some((modifier) => modifier.kind === kind);
 }
 
 function propertyNameText(name: ts.PropertyName | ts.ModuleExportName): string | null {
-  if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isPrivateIdentifier(name)) return name.text;
-  if (ts.isNumericLiteral(name)) return name.text;
+  if (typescript.isIdentifier(name) || typescript.isStringLiteral(name) || typescript.isPrivateIdentifier(name)) return name.text;
+  if (typescript.isNumericLiteral(name)) return name.text;
   return null;
 }
 
 /** `module.exports` or `exports` -> '' (the whole); `module.exports.X` / `exports.X` -> 'X'; otherwise null. */
 function commonJsExportTarget(expression: ts.Expression): string | null {
   const isModuleExports = (node: ts.Expression): boolean =>
-    ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'module' && node.name.text === 'exports';
+    typescript.isPropertyAccessExpression(node) && typescript.isIdentifier(node.expression) && node.expression.text === 'module' && node.name.text === 'exports';
   if (isModuleExports(expression)) return '';
-  if (ts.isPropertyAccessExpression(expression)) {
+  if (typescript.isPropertyAccessExpression(expression)) {
     const object = expression.expression;
-    if (isModuleExports(object) || (ts.isIdentifier(object) && object.text === 'exports')) return expression.name.text;
+    if (isModuleExports(object) || (typescript.isIdentifier(object) && object.text === 'exports')) return expression.name.text;
   }
   return null;
 }
@@ -115,7 +116,7 @@ export function readModuleScope(path: string, sourceFile: ts.SourceFile): Module
   };
 
   const readBindingName = (name: ts.BindingName, initializer: ts.Expression | undefined, declaration: ts.Node, topLevel: boolean, exported: boolean): void => {
-    if (ts.isIdentifier(name)) {
+    if (typescript.isIdentifier(name)) {
       if (initializer) {
         const call = moduleCallSpecifier(initializer);
         const binding: Binding = call
@@ -126,12 +127,12 @@ export function readModuleScope(path: string, sourceFile: ts.SourceFile): Module
       }
       return;
     }
-    if (ts.isObjectBindingPattern(name) && initializer) {
+    if (typescript.isObjectBindingPattern(name) && initializer) {
       for (const element of name.elements) {
         if (element.dotDotDotToken) continue;
-        const imported = element.propertyName ? propertyNameText(element.propertyName) : ts.isIdentifier(element.name) ? element.name.text : null;
+        const imported = element.propertyName ? propertyNameText(element.propertyName) : typescript.isIdentifier(element.name) ? element.name.text : null;
         if (imported === null) continue;
-        if (ts.isIdentifier(element.name)) {
+        if (typescript.isIdentifier(element.name)) {
           const binding: Binding = { kind: 'member-of-expression', expression: initializer, name: imported, declaration };
           bind(element.name.text, binding, topLevel);
           if (exported) scope.exports.set(element.name.text, binding);
@@ -141,16 +142,16 @@ export function readModuleScope(path: string, sourceFile: ts.SourceFile): Module
   };
 
   const readVariableStatement = (statement: ts.VariableStatement, topLevel: boolean): void => {
-    const exported = topLevel && hasModifier(statement, ts.SyntaxKind.ExportKeyword);
+    const exported = topLevel && hasModifier(statement, typescript.SyntaxKind.ExportKeyword);
     for (const declaration of statement.declarationList.declarations) {
       readBindingName(declaration.name, declaration.initializer, declaration, topLevel, exported);
       const call = declaration.initializer ? moduleCallSpecifier(declaration.initializer) : null;
       if (call) {
         const names: ImportSite['names'] = [];
-        if (ts.isIdentifier(declaration.name)) names.push({ local: declaration.name.text, imported: '*' });
-        else if (ts.isObjectBindingPattern(declaration.name)) {
+        if (typescript.isIdentifier(declaration.name)) names.push({ local: declaration.name.text, imported: '*' });
+        else if (typescript.isObjectBindingPattern(declaration.name)) {
           for (const element of declaration.name.elements) {
-            if (!ts.isIdentifier(element.name)) continue;
+            if (!typescript.isIdentifier(element.name)) continue;
             const imported = element.dotDotDotToken ? '*' : element.propertyName ? propertyNameText(element.propertyName) : element.name.text;
             if (imported !== null) names.push({ local: element.name.text, imported });
           }
@@ -161,8 +162,8 @@ export function readModuleScope(path: string, sourceFile: ts.SourceFile): Module
   };
 
   for (const statement of sourceFile.statements) {
-    if (ts.isImportDeclaration(statement)) {
-      if (!ts.isStringLiteral(statement.moduleSpecifier)) continue;
+    if (typescript.isImportDeclaration(statement)) {
+      if (!typescript.isStringLiteral(statement.moduleSpecifier)) continue;
       const module = { specifier: statement.moduleSpecifier.text };
       const names: ImportSite['names'] = [];
       let kind: ImportKind = 'named';
@@ -173,7 +174,7 @@ export function readModuleScope(path: string, sourceFile: ts.SourceFile): Module
         bind(clause.name.text, { kind: 'module-member', module, name: 'default', declaration: statement }, true);
       }
       const namedBindings = clause?.namedBindings;
-      if (namedBindings && ts.isNamespaceImport(namedBindings)) {
+      if (namedBindings && typescript.isNamespaceImport(namedBindings)) {
         if (!clause?.name) kind = 'namespace';
         names.push({ local: namedBindings.name.text, imported: '*' });
         bind(namedBindings.name.text, { kind: 'module', module, declaration: statement }, true);
@@ -185,16 +186,16 @@ export function readModuleScope(path: string, sourceFile: ts.SourceFile): Module
         }
       }
       scope.imports.push({ statement, kind, specifier: module.specifier, names });
-    } else if (ts.isImportEqualsDeclaration(statement)) {
+    } else if (typescript.isImportEqualsDeclaration(statement)) {
       const reference = statement.moduleReference;
-      if (ts.isExternalModuleReference(reference) && ts.isStringLiteral(reference.expression)) {
+      if (typescript.isExternalModuleReference(reference) && typescript.isStringLiteral(reference.expression)) {
         const module = { specifier: reference.expression.text };
         bind(statement.name.text, { kind: 'module', module, declaration: statement }, true);
         scope.imports.push({ statement, kind: 'require', specifier: module.specifier, names: [{ local: statement.name.text, imported: '*' }] });
-        if (hasModifier(statement, ts.SyntaxKind.ExportKeyword)) scope.exports.set(statement.name.text, { kind: 'module', module, declaration: statement });
+        if (hasModifier(statement, typescript.SyntaxKind.ExportKeyword)) scope.exports.set(statement.name.text, { kind: 'module', module, declaration: statement });
       }
-    } else if (ts.isExportDeclaration(statement)) {
-      const specifier = statement.moduleSpecifier && ts.isStringLiteral(statement.moduleSpecifier) ? statement.moduleSpecifier.text : null;
+    } else if (typescript.isExportDeclaration(statement)) {
+      const specifier = statement.moduleSpecifier && typescript.isStringLiteral(statement.moduleSpecifier) ? statement.moduleSpecifier.text : null;
       const clause = statement.exportClause;
       if (specifier !== null) {
         const module = { specifier };
@@ -202,7 +203,7 @@ export function readModuleScope(path: string, sourceFile: ts.SourceFile): Module
         if (!clause) {
           scope.starExports.push(module);
           names.push({ local: '*', imported: '*' });
-        } else if (ts.isNamespaceExport(clause)) {
+        } else if (typescript.isNamespaceExport(clause)) {
           const exportedName = propertyNameText(clause.name) ?? '*';
           scope.exports.set(exportedName, { kind: 'module', module, declaration: statement });
           names.push({ local: exportedName, imported: '*' });
@@ -216,40 +217,40 @@ export function readModuleScope(path: string, sourceFile: ts.SourceFile): Module
           }
         }
         scope.imports.push({ statement, kind: 'reexport', specifier, names });
-      } else if (clause && ts.isNamedExports(clause)) {
+      } else if (clause && typescript.isNamedExports(clause)) {
         for (const element of clause.elements) {
           const exportedName = propertyNameText(element.name);
           const local = propertyNameText(element.propertyName ?? element.name);
           if (exportedName !== null && local !== null) scope.exports.set(exportedName, { kind: 'local', name: local, declaration: statement });
         }
       }
-    } else if (ts.isExportAssignment(statement)) {
+    } else if (typescript.isExportAssignment(statement)) {
       if (statement.isExportEquals) scope.exportEquals = statement.expression;
       else scope.exports.set('default', { kind: 'expression', expression: statement.expression, declaration: statement });
-    } else if (ts.isVariableStatement(statement)) {
+    } else if (typescript.isVariableStatement(statement)) {
       readVariableStatement(statement, true);
-    } else if (ts.isClassDeclaration(statement)) {
-      const exported = hasModifier(statement, ts.SyntaxKind.ExportKeyword);
-      const isDefault = hasModifier(statement, ts.SyntaxKind.DefaultKeyword);
+    } else if (typescript.isClassDeclaration(statement)) {
+      const exported = hasModifier(statement, typescript.SyntaxKind.ExportKeyword);
+      const isDefault = hasModifier(statement, typescript.SyntaxKind.DefaultKeyword);
       const binding: Binding = { kind: 'class', node: statement, declaration: statement };
       if (statement.name) bind(statement.name.text, binding, true);
       if (exported) scope.exports.set(isDefault ? 'default' : (statement.name?.text ?? 'default'), binding);
-    } else if (ts.isFunctionDeclaration(statement) && statement.name) {
+    } else if (typescript.isFunctionDeclaration(statement) && statement.name) {
       // A function shadows any earlier binding of its name; it never stands for a shim value.
       scope.bindings.delete(statement.name.text);
-    } else if (ts.isExpressionStatement(statement) && ts.isBinaryExpression(statement.expression) && statement.expression.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+    } else if (typescript.isExpressionStatement(statement) && typescript.isBinaryExpression(statement.expression) && statement.expression.operatorToken.kind === typescript.SyntaxKind.EqualsToken) {
       const target = commonJsExportTarget(statement.expression.left);
       const value = statement.expression.right;
       if (target === '') {
         const unwrapped = unwrapExpression(value);
-        if (ts.isObjectLiteralExpression(unwrapped)) {
+        if (typescript.isObjectLiteralExpression(unwrapped)) {
           for (const property of unwrapped.properties) {
-            if (ts.isShorthandPropertyAssignment(property)) {
+            if (typescript.isShorthandPropertyAssignment(property)) {
               scope.exports.set(property.name.text, { kind: 'local', name: property.name.text, declaration: statement });
-            } else if (ts.isPropertyAssignment(property)) {
+            } else if (typescript.isPropertyAssignment(property)) {
               const name = propertyNameText(property.name);
               if (name !== null) scope.exports.set(name, { kind: 'expression', expression: property.initializer, declaration: statement });
-            } else if (ts.isSpreadAssignment(property)) {
+            } else if (typescript.isSpreadAssignment(property)) {
               const call = moduleCallSpecifier(property.expression);
               if (call) scope.starExports.push({ specifier: call.specifier });
             }
@@ -269,30 +270,30 @@ export function readModuleScope(path: string, sourceFile: ts.SourceFile): Module
 
   // Nested declarations, requires and dynamic imports, and every class.
   const visit = (node: ts.Node, topLevelStatement: boolean): void => {
-    if (ts.isClassDeclaration(node) || ts.isClassExpression(node)) {
+    if (typescript.isClassDeclaration(node) || typescript.isClassExpression(node)) {
       scope.classes.push(node);
-      if (ts.isClassExpression(node) && node.name) bind(node.name.text, { kind: 'class', node, declaration: node }, false);
-      if (ts.isClassDeclaration(node) && node.name && !topLevelStatement) bind(node.name.text, { kind: 'class', node, declaration: node }, false);
-    } else if (ts.isVariableStatement(node) && !topLevelStatement) {
+      if (typescript.isClassExpression(node) && node.name) bind(node.name.text, { kind: 'class', node, declaration: node }, false);
+      if (typescript.isClassDeclaration(node) && node.name && !topLevelStatement) bind(node.name.text, { kind: 'class', node, declaration: node }, false);
+    } else if (typescript.isVariableStatement(node) && !topLevelStatement) {
       readVariableStatement(node, false);
-    } else if (ts.isCallExpression(node) && !topLevelStatement) {
+    } else if (typescript.isCallExpression(node) && !topLevelStatement) {
       const call = moduleCallSpecifier(node);
       // A require()/import() whose value is not bound to a name (bound ones were read with their statement).
       if (call && !isBoundModuleCall(node)) {
         scope.imports.push({ statement: enclosingStatement(node), kind: call.dynamic ? 'dynamic-import' : 'require', specifier: call.specifier, names: [] });
       }
     }
-    ts.forEachChild(node, (child) => visit(child, false));
+    typescript.forEachChild(node, (child) => visit(child, false));
   };
   for (const statement of sourceFile.statements) {
-    if (ts.isVariableStatement(statement) || ts.isImportDeclaration(statement) || ts.isImportEqualsDeclaration(statement)) {
+    if (typescript.isVariableStatement(statement) || typescript.isImportDeclaration(statement) || typescript.isImportEqualsDeclaration(statement)) {
       // Already read; still look inside initializers for classes and nested calls.
-      if (ts.isVariableStatement(statement)) {
+      if (typescript.isVariableStatement(statement)) {
         for (const declaration of statement.declarationList.declarations) if (declaration.initializer) visitInitializer(declaration.initializer);
       }
       continue;
     }
-    if (ts.isExpressionStatement(statement) && scope.imports.some((site) => site.statement === statement)) continue;
+    if (typescript.isExpressionStatement(statement) && scope.imports.some((site) => site.statement === statement)) continue;
     visit(statement, true);
   }
   function visitInitializer(initializer: ts.Expression): void {
@@ -304,13 +305,13 @@ export function readModuleScope(path: string, sourceFile: ts.SourceFile): Module
 
 function isBoundModuleCall(call: ts.CallExpression): boolean {
   let node: ts.Node = call;
-  while (ts.isParenthesizedExpression(node.parent) || ts.isAwaitExpression(node.parent) || ts.isAsExpression(node.parent)) node = node.parent;
-  return ts.isVariableDeclaration(node.parent) && node.parent.initializer === node;
+  while (typescript.isParenthesizedExpression(node.parent) || typescript.isAwaitExpression(node.parent) || typescript.isAsExpression(node.parent)) node = node.parent;
+  return typescript.isVariableDeclaration(node.parent) && node.parent.initializer === node;
 }
 
 function enclosingStatement(node: ts.Node): ts.Node {
   let current: ts.Node = node;
-  while (current.parent && !ts.isSourceFile(current.parent) && !ts.isBlock(current.parent) && !ts.isModuleBlock(current.parent) && !ts.isCaseClause(current.parent) && !ts.isDefaultClause(current.parent)) {
+  while (current.parent && !typescript.isSourceFile(current.parent) && !typescript.isBlock(current.parent) && !typescript.isModuleBlock(current.parent) && !typescript.isCaseClause(current.parent) && !typescript.isDefaultClause(current.parent)) {
     current = current.parent;
   }
   return current;

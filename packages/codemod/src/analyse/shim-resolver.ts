@@ -1,4 +1,5 @@
-import { ts } from 'ts-morph';
+import type { ts } from 'ts-morph';
+import { typescript } from './typescript';
 import type { ModuleResolver } from './module-resolver';
 import { moduleCallSpecifier, unwrapExpression, type Binding, type ModuleScope } from './module-scope';
 import { isLegacyBase, isShimName, isShimSpecifier } from './shim-modules';
@@ -26,7 +27,7 @@ export interface LegacyClassRecord {
 
 /** The `extends` expression of a class, if any. */
 export function extendsExpression(node: ts.ClassLikeDeclaration): ts.ExpressionWithTypeArguments | undefined {
-  const clause = node.heritageClauses?.find((heritage) => heritage.token === ts.SyntaxKind.ExtendsKeyword);
+  const clause = node.heritageClauses?.find((heritage) => heritage.token === typescript.SyntaxKind.ExtendsKeyword);
   return clause?.types[0];
 }
 
@@ -34,7 +35,7 @@ export function extendsExpression(node: ts.ClassLikeDeclaration): ts.ExpressionW
 export function classDisplayName(node: ts.ClassLikeDeclaration): string | undefined {
   if (node.name) return node.name.text;
   const parent = node.parent;
-  if (parent && ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) return parent.name.text;
+  if (parent && typescript.isVariableDeclaration(parent) && typescript.isIdentifier(parent.name)) return parent.name.text;
   return undefined;
 }
 
@@ -105,12 +106,12 @@ export class ShimResolver {
 
   resolveExpression(scope: ModuleScope, expression: ts.Expression): Target | null {
     const node = unwrapExpression(expression);
-    if (ts.isIdentifier(node)) return this.lookupName(scope, node.text);
-    if (ts.isPropertyAccessExpression(node)) return this.member(this.resolveExpression(scope, node.expression), node.name.text);
-    if (ts.isElementAccessExpression(node) && ts.isStringLiteralLike(node.argumentExpression)) {
+    if (typescript.isIdentifier(node)) return this.lookupName(scope, node.text);
+    if (typescript.isPropertyAccessExpression(node)) return this.member(this.resolveExpression(scope, node.expression), node.name.text);
+    if (typescript.isElementAccessExpression(node) && typescript.isStringLiteralLike(node.argumentExpression)) {
       return this.member(this.resolveExpression(scope, node.expression), node.argumentExpression.text);
     }
-    if (ts.isClassExpression(node)) return { kind: 'class', file: scope.path, node };
+    if (typescript.isClassExpression(node)) return { kind: 'class', file: scope.path, node };
     const call = moduleCallSpecifier(node);
     if (call) return this.moduleTarget(scope, call.specifier);
     return null;
@@ -118,7 +119,7 @@ export class ShimResolver {
 
   /** Resolves an entity name in a type position (`asynchat.async_chat` as a type). */
   resolveEntityName(scope: ModuleScope, name: ts.EntityName): Target | null {
-    if (ts.isIdentifier(name)) return this.lookupName(scope, name.text);
+    if (typescript.isIdentifier(name)) return this.lookupName(scope, name.text);
     return this.member(this.resolveEntityName(scope, name.left), name.right.text);
   }
 

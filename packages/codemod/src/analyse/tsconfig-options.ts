@@ -1,5 +1,6 @@
 import { dirname } from 'node:path';
-import { ts } from 'ts-morph';
+import type { ts } from 'ts-morph';
+import { typescript } from './typescript';
 
 /** A tsconfig that cannot be read or parsed: carries the path and TypeScript's own message. */
 export class TsconfigError extends Error {
@@ -21,20 +22,20 @@ export class TsconfigError extends Error {
  * ```
  */
 export function readTsconfigOptions(path: string): ts.CompilerOptions {
-  const read = ts.readConfigFile(path, (file) => ts.sys.readFile(file));
-  if (read.error) throw new TsconfigError(path, ts.flattenDiagnosticMessageText(read.error.messageText, '\n'));
-  const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, dirname(path), undefined, path);
+  const read = typescript.readConfigFile(path, (file) => typescript.sys.readFile(file));
+  if (read.error) throw new TsconfigError(path, typescript.flattenDiagnosticMessageText(read.error.messageText, '\n'));
+  const parsed = typescript.parseJsonConfigFileContent(read.config, typescript.sys, dirname(path), undefined, path);
   const fatal = parsed.errors.filter((error) => error.code !== 18003 /* no inputs found: harmless here */);
-  if (fatal.length > 0) throw new TsconfigError(path, fatal.map((error) => ts.flattenDiagnosticMessageText(error.messageText, '\n')).join('; '));
+  if (fatal.length > 0) throw new TsconfigError(path, fatal.map((error) => typescript.flattenDiagnosticMessageText(error.messageText, '\n')).join('; '));
   return parsed.options;
 }
 
 /** A resolver for non-relative specifiers through `paths` / `baseUrl`, or undefined when the options have none. */
 export function aliasResolverFor(options: ts.CompilerOptions): ((specifier: string, containingFile: string) => string | null) | undefined {
   if (!options.paths && !options.baseUrl) return undefined;
-  const host: ts.ModuleResolutionHost = ts.sys;
+  const host: ts.ModuleResolutionHost = typescript.sys;
   return (specifier, containingFile) => {
-    const resolved = ts.resolveModuleName(specifier, containingFile, options, host).resolvedModule;
+    const resolved = typescript.resolveModuleName(specifier, containingFile, options, host).resolvedModule;
     if (!resolved || resolved.isExternalLibraryImport || /\.d\.[cm]?ts$/.test(resolved.resolvedFileName)) return null;
     return resolved.resolvedFileName;
   };

@@ -169,10 +169,10 @@ async function check(argv: string[], io: CliIo): Promise<number> {
     // TypeScript is loaded only when some file can reach the shim: a clean codebase is checked in the time it takes to read it.
     if (prefilter === undefined || prefilter.candidates.length > 0) {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { analyseProject } = require('../analyse/analyse-project') as typeof import('../analyse/analyse-project');
+      const { analyseRaw } = require('../analyse/raw-analysis') as typeof import('../analyse/raw-analysis');
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { collectFindings } = require('../report/findings') as typeof import('../report/findings');
-      const analysis = analyseProject({ files: discovery.files, ...(tsconfig ? { tsconfig } : {}), ...(prefilter ? { prefilter } : {}) });
+      const analysis = analyseRaw({ files: discovery.files, ...(tsconfig ? { tsconfig } : {}), ...(prefilter ? { prefilter } : {}) });
       findings = collectFindings(analysis, cwd);
       filesParsed = analysis.stats.filesParsed;
     }

@@ -4,6 +4,7 @@
  * Exit codes, for every subcommand: 0 success, 1 findings / would change, 2 usage or internal error.
  */
 import { runCheck } from './check';
+import { enableCompileCache } from './compile-cache';
 import { processIo, type CliIo } from './io';
 import { packageVersion } from './package-version';
 
@@ -82,6 +83,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 }
 
 if (require.main === module) {
+  enableCompileCache(process.env);
   main(process.argv.slice(2), processIo()).then(
     (code) => {
       process.exitCode = code;

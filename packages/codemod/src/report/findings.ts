@@ -1,5 +1,8 @@
-import { Node } from 'ts-morph';
-import type { FileAnalysis, LegacyClass, LegacyImport, ProjectAnalysis } from '../analyse/types';
+import type { ts } from 'ts-morph';
+import type { RawFileAnalysis, RawProjectAnalysis } from '../analyse/raw-analysis';
+import type { LegacyClassRecord } from '../analyse/shim-resolver';
+import { typescript } from '../analyse/typescript';
+import type { LegacyImport } from '../analyse/types';
 import { compareFindings, type LocatedFinding } from './finding';
 import { relativePosixPath } from './relative-path';
 import type { CheckRuleId } from './rules';
@@ -13,18 +16,18 @@ import { shellQuote } from './shell-quote';
  *
  * @example
  * ```ts
- * const findings = collectFindings(analyseProject({ files }), process.cwd());
+ * const findings = collectFindings(analyseRaw({ files }), process.cwd());
  * ```
  */
-export function collectFindings(analysis: ProjectAnalysis, cwd: string): LocatedFinding[] {
+export function collectFindings(analysis: RawProjectAnalysis, cwd: string): LocatedFinding[] {
   const findings: LocatedFinding[] = [];
   for (const file of analysis.files.values()) findings.push(...findingsOfFile(file, cwd));
   return findings.sort(compareFindings);
 }
 
-function findingsOfFile(file: FileAnalysis, cwd: string): LocatedFinding[] {
+function findingsOfFile(file: RawFileAnalysis, cwd: string): LocatedFinding[] {
   const relativePath = relativePosixPath(cwd, file.path);
-  const lines = file.sourceFile.getFullText().split(/\r?\n/);
+  const lines = file.sourceFile.text.split(/\r?\n/);
   const rewriteCommand = `\`asynchat-migrate rewrite ${shellQuote(relativePath)}\``;
   const make = (line: number, column: number, rule: CheckRuleId, message: string): LocatedFinding => ({
     file: relativePath,
@@ -36,28 +39,30 @@ function findingsOfFile(file: FileAnalysis, cwd: string): LocatedFinding[] {
     lineText: lines[line - 1] ?? '',
   });
   if (file.parseErrors.length > 0) {
-    const first = file.parseErrors[0] as FileAnalysis['parseErrors'][number];
+    const first = file.parseErrors[0] as RawFileAnalysis['parseErrors'][number];
     const more = file.parseErrors.length > 1 ? ` (and ${file.parseErrors.length - 1} more)` : '';
     return [make(first.line, first.column, 'parse-error', `cannot parse: ${first.message}${more}; the file was not checked, fix the syntax first`)];
   }
   const findings: LocatedFinding[] = [];
-  const positionOf = (node: { getStart(): number }): { line: number; column: number } => file.sourceFile.getLineAndColumnAtPos(node.getStart());
+  const positionOf = (node: ts.Node): { line: number; column: number } => {
+    const position = file.sourceFile.getLineAndCharacterOfPosition(node.getStart(file.sourceFile));
+    return { line: position.line + 1, column: position.character + 1 };
+  };
 
   for (const legacyImport of file.imports) {
-    const { line, column } = positionOf(legacyImport.node);
+    const { line, column } = positionOf(legacyImport.statement);
     findings.push(make(line, column, 'legacy-import', importMessage(legacyImport, file, relativePath, cwd, rewriteCommand)));
   }
   for (const legacyClass of file.classes) {
-    const nameNode = legacyClass.node.getNameNode();
-    const { line, column } = positionOf(nameNode ?? legacyClass.node);
+    const { line, column } = positionOf(legacyClass.node.name ?? legacyClass.node);
     findings.push(make(line, column, 'legacy-subclass', subclassMessage(legacyClass, cwd, rewriteCommand)));
   }
   for (const use of file.uses) {
     const isCall = use.name === 'loop' || use.name === 'close_all';
     if (use.name !== 'socket_map' && !isCall) continue;
     if (isCall) {
-      const parent = use.node.getParent();
-      if (!Node.isCallExpression(parent) || parent.getExpression() !== use.node) continue;
+      const parent = use.node.parent;
+      if (!parent || !typescript.isCallExpression(parent) || parent.expression !== use.node) continue;
     }
     const { line, column } = positionOf(use.node);
     const message =
@@ -72,7 +77,7 @@ function findingsOfFile(file: FileAnalysis, cwd: string): LocatedFinding[] {
   return findings;
 }
 
-function importMessage(legacyImport: LegacyImport, file: FileAnalysis, relativePath: string, cwd: string, rewriteCommand: string): string {
+function importMessage(legacyImport: Omit<LegacyImport, 'node'>, file: RawFileAnalysis, relativePath: string, cwd: string, rewriteCommand: string): string {
   const names = legacyImport.bindings.map((binding) => (binding.name === '*' ? `${binding.local} (the whole module)` : binding.name === binding.local ? binding.name : `${binding.name} as ${binding.local}`));
   const what = names.length > 0 ? names.join(', ') : 'the module';
   if (file.reexportsOnly && (legacyImport.kind === 'reexport')) {
@@ -82,7 +87,7 @@ function importMessage(legacyImport: LegacyImport, file: FileAnalysis, relativeP
   return `imports ${what} from '${legacyImport.specifier}'${through}; migrate with ${rewriteCommand}`;
 }
 
-function subclassMessage(legacyClass: LegacyClass, cwd: string, rewriteCommand: string): string {
+function subclassMessage(legacyClass: LegacyClassRecord, cwd: string, rewriteCommand: string): string {
   const name = legacyClass.name ?? '(anonymous)';
   if (legacyClass.direct) return `class ${name} extends ${legacyClass.base}; migrate with ${rewriteCommand}`;
   const superClass = legacyClass.superClass;
