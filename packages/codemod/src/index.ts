@@ -10,7 +10,9 @@
  */
 export * from './analyse';
 export * from './discover';
-export { runCheck } from './cli/check';
+export { runCheck, CHECK_EXIT } from './cli/check';
+export { enableCompileCache } from './cli/compile-cache';
+export * from './report';
 export { main } from './cli/main';
 export { processIo, memoryIo, type CliIo, type CapturedIo, type TextSink } from './cli/io';
 export { parseCommandArguments, parseShard, FILE_SELECTION_OPTIONS, type Shard, type OptionSpecs, type ParsedArguments } from './cli/arguments';
