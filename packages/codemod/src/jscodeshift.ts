@@ -10,7 +10,8 @@
  * tsconfig `paths`) is not seen. See the package README, "jscodeshift".
  */
 import { resolve } from 'node:path';
-import { rewriteSource } from './rewrite/engine';
+import type { FileRewrite } from './rewrite/engine';
+import { rewriteSourceSynchronously } from './rewrite/source-thread-client';
 
 /** The part of jscodeshift's `FileInfo` the transform reads. */
 export interface TransformFile {
@@ -42,8 +43,20 @@ export const parser = 'tsx';
  * ```
  */
 export default function transform(file: TransformFile, api: TransformApi = {}, _options: Record<string, unknown> = {}): string | undefined {
-  const rewrite = rewriteSource(file.source, resolve(file.path));
+  const rewrite = rewriteOneFile(file.source, resolve(file.path));
   if (rewrite.status === 'error') throw new Error(`${file.path}: ${rewrite.message}`);
   if (rewrite.status === 'manual' && rewrite.message) api.report?.(`${file.path}: manual work needed: ${rewrite.message}`);
   return rewrite.after === file.source ? undefined : rewrite.after;
+}
+
+/**
+ * Built (a .js file, as jscodeshift loads it): the engine runs on its own thread, out of reach of
+ * jscodeshift's Babel require hook. From the TypeScript sources (this package's own tests), the
+ * engine is called directly.
+ */
+function rewriteOneFile(source: string, fileName: string): FileRewrite {
+  if (__filename.endsWith('.js')) return rewriteSourceSynchronously(source, fileName);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { rewriteSource } = require('./rewrite/engine') as typeof import('./rewrite/engine');
+  return rewriteSource(source, fileName);
 }

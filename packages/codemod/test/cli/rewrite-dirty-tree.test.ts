@@ -9,7 +9,7 @@ import { createTempProject, type TempProject } from './support/temp-project';
 const dependencies: Partial<RewriteDependencies> = { engine: stubEngine, selectFiles: stubSelectFiles };
 const HANDLER = `import { async_chat } from '@asynchat/shim';\nexport class Echo extends async_chat {\n  found_terminator(): void {\n    this.push('pong');\n  }\n}\n`;
 
-async function run(project: TempProject, cwd: string, ...argv: string[]) {
+async function run(_project: TempProject, cwd: string, ...argv: string[]) {
   const io = memoryIo({ cwd });
   const exitCode = await runRewrite(argv, io, dependencies);
   return { exitCode, stdout: io.output(), stderr: io.errors() };

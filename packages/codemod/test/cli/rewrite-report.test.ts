@@ -1,5 +1,5 @@
 import { memoryIo, type CliIo } from '../../src/cli/io';
-import { runRewrite, type RewriteDependencies } from '../../src/cli/rewrite';
+import { runRewrite } from '../../src/cli/rewrite';
 import { ProgressBar } from '../../src/rewrite/progress';
 import picocolors from 'picocolors';
 import { stubEngine, stubSelectFiles } from './support/stub-engine';
