@@ -8,9 +8,11 @@ import type { BodyAction, MovedBody } from '../plan/types';
 import { applyEdits, indentationAt, reindent, type TextEdit, wholeLineRange } from './text-edit';
 
 /** Text edits for a list of body actions; `indentUnit` is used for lines the rewrite adds. */
-export function actionEdits(text: string, actions: readonly BodyAction[]): TextEdit[] {
+export function actionEdits(_text: string, actions: readonly BodyAction[]): TextEdit[] {
   const edits: TextEdit[] = [];
   for (const action of actions) {
+    // A chain's found_terminator lives in the base class's file: positions are that file's.
+    const text = actionNode(action).getSourceFile().getFullText();
     switch (action.kind) {
       case 'write': {
         const callee = action.call.getExpression();
@@ -59,6 +61,9 @@ export function actionEdits(text: string, actions: readonly BodyAction[]): TextE
       case 'message':
         edits.push({ start: action.node.getStart(), end: action.node.getEnd(), text: action.name });
         break;
+      case 'helper-close':
+        edits.push({ start: action.call.getStart(), end: action.call.getEnd(), text: 'this.writer.close()' });
+        break;
       case 'remove': {
         let end = action.node.getEnd();
         while (text[end] === ' ') end += 1;
@@ -70,14 +75,32 @@ export function actionEdits(text: string, actions: readonly BodyAction[]): TextE
   return edits;
 }
 
+function actionNode(action: BodyAction): Node {
+  switch (action.kind) {
+    case 'write':
+    case 'helper-close':
+    case 'set-terminator':
+    case 'get-terminator':
+      return action.call;
+    case 'leave':
+    case 'drop':
+    case 'continue':
+      return action.statement;
+    case 'message':
+    case 'remove':
+      return action.node;
+  }
+}
+
 /**
  * The statements of a moved body as lines at `indentation` (no trailing newline), or '' when
  * nothing is left of them.
  */
-export function movedBodyText(text: string, body: MovedBody, indentation: string): string {
+export function movedBodyText(_text: string, body: MovedBody, indentation: string): string {
   const first = body.statements[0];
   const last = body.statements[body.statements.length - 1];
   if (first === undefined || last === undefined) return '';
+  const text = first.getSourceFile().getFullText();
   const comments = first.getLeadingCommentRanges();
   const start = comments.length > 0 ? Math.min(comments[0]!.getPos(), first.getStart()) : first.getStart();
   const from = indentationAt(text, first.getStart());

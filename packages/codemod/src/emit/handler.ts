@@ -54,10 +54,12 @@ function runStatements(text: string, plan: HandlerPlan, indentation: string, opt
 function loopText(text: string, plan: HandlerPlan, indentation: string, options: EmitOptions): string {
   const inner = indentation + options.indentUnit;
   const body = movedBodyText(text, plan.loopBody, inner);
-  const drain = plan.drains ? `${inner}await writer.drain();` : null;
+  // A helper closed the writer: no drain on a closing writer, and the loop stops at the next turn.
+  const drain = !plan.drains ? null : plan.closesInHelpers ? `${inner}if (!writer.isClosing()) await writer.drain();` : `${inner}await writer.drain();`;
   if (plan.loop === 'frames') {
     return join([
       `${indentation}for await (const ${plan.messageName} of reader.frames(${plan.terminator}, { partial: 'drop' })) {`,
+      plan.closesInHelpers ? `${inner}if (writer.isClosing()) break;` : null,
       body,
       drain,
       `${indentation}}`,
@@ -67,7 +69,7 @@ function loopText(text: string, plan: HandlerPlan, indentation: string, options:
   const deeper = inner + options.indentUnit;
   return join([
     `${indentation}let terminator${type} = ${plan.terminator};`,
-    `${indentation}while (true) {`,
+    plan.closesInHelpers ? `${indentation}while (!writer.isClosing()) {` : `${indentation}while (true) {`,
     plan.eofGuard ? `${inner}if (!terminator) {` : null,
     plan.eofGuard ? `${deeper}// asynchat: no terminator (null, 0) collects to EOF without calling found_terminator` : null,
     plan.eofGuard ? `${deeper}await reader.read();` : null,
@@ -105,6 +107,11 @@ function memberRemoval(text: string, member: Node): TextEdit {
   return { start: range.start, end, text: '' };
 }
 
+/** Deletes a base class whose subclasses all migrated (with its doc comment). */
+export function emitRemoval(text: string, node: Node): TextEdit[] {
+  return [memberRemoval(text, node)];
+}
+
 /** Emits the edits for one planned handler. */
 export function emitHandler(text: string, plan: HandlerPlan, options: EmitOptions): EmittedCode {
   const node = plan.node;
@@ -130,17 +137,33 @@ export function emitHandler(text: string, plan: HandlerPlan, options: EmitOption
     while (start > 0 && /\s/.test(text[start - 1]!)) start -= 1;
     edits.push({ start, end: heritage.getEnd(), text: '' });
   }
-  const found = plan.loopBody.statements[0]?.getFirstAncestorByKind(SyntaxKind.MethodDeclaration) ??
-    node.getMethod('found_terminator')!;
-  const memberIndentation = indentationAt(text, found.getStart());
+  const anchor = plan.runAnchor;
+  const firstMember = node.getMembers()[0];
+  const closeBrace = node.getLastChildByKindOrThrow(SyntaxKind.CloseBraceToken);
+  const memberIndentation =
+    anchor !== null ? indentationAt(text, anchor.getStart()) : firstMember !== undefined ? indentationAt(text, firstMember.getStart()) : indentationAt(text, node.getStart()) + options.indentUnit;
   const runLines = [
     plan.writerField && options.typescript ? `private writer!: StreamWriter;\n\n${memberIndentation}` : '',
     `async run${signature(options)} {\n`,
     runStatements(text, plan, memberIndentation + options.indentUnit, options),
     `\n${memberIndentation}}`,
   ];
-  edits.push({ start: found.getStart(), end: found.getEnd(), text: runLines.join('') });
-  for (const member of plan.removedMembers) if (member !== found) edits.push(memberRemoval(text, member));
+  if (anchor !== null) {
+    edits.push({ start: anchor.getStart(), end: anchor.getEnd(), text: runLines.join('') });
+  } else {
+    // found_terminator is inherited: run() opens the class, before the helpers it calls.
+    const remaining = node.getMembers().filter((member) => !plan.removedMembers.includes(member));
+    if (remaining.length === 0) {
+      const lineOfBrace = lineStart(text, closeBrace.getStart());
+      edits.push({ start: lineOfBrace, end: lineOfBrace, text: `${memberIndentation}${runLines.join('')}\n` });
+    } else {
+      const first = remaining[0]!;
+      const comments = first.getLeadingCommentRanges();
+      const at = lineStart(text, comments.length > 0 ? comments[0]!.getPos() : first.getStart());
+      edits.push({ start: at, end: at, text: `${memberIndentation}${runLines.join('')}\n\n` });
+    }
+  }
+  for (const member of plan.removedMembers) if (member !== anchor) edits.push(memberRemoval(text, member));
 
   for (const member of plan.keptMembers) {
     if (member.node === plan.constructorPlan?.node) continue;

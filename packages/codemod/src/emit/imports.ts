@@ -88,6 +88,12 @@ export function importEdits(input: ImportEditsInput): TextEdit[] {
     return result;
   }
   const anchor = lastImportEnd(file);
+  // The last import itself goes (an orphan): the streams import takes its place.
+  const removal = result.findIndex((edit) => edit.text === '' && edit.start < anchor && edit.end >= anchor);
+  if (removal !== -1) {
+    result[removal] = { ...result[removal]!, text: `${statement}\n` };
+    return result;
+  }
   result.push({ start: anchor, end: anchor, text: anchor === 0 ? `${statement}\n` : `\n${statement}` });
   return result;
 }

@@ -7,7 +7,23 @@ import type { FileAnalysis, LegacyClass, ProjectAnalysis } from '../analyse/type
 import { planHandler } from './handler';
 import { MARKER_RULES, TRANSLATION_RULES } from './rules';
 import { planServer } from './server';
-import type { Decision, FilePlan, HandlerPlan, LoopCallPlan, MarkerPlan, RenamePlan, ServerCallSitePlan, ServerPlan } from './types';
+import type { Decision, FilePlan, HandlerPlan, LoopCallPlan, MarkerPlan, RemoveClassPlan, RenamePlan, ServerCallSitePlan, ServerPlan } from './types';
+
+/** A use of a base class other than its subclasses' `extends` and import / export lists, described; or null. */
+function otherReference(analysis: ProjectAnalysis, base: ClassDeclaration, subclasses: LegacyClass[]): string | null {
+  const name = base.getName();
+  if (name === undefined) return 'it has no name';
+  const heritage = new Set(subclasses.map((subclass) => subclass.node.getHeritageClauseByKind(SyntaxKind.ExtendsKeyword)?.getTypeNodes()[0]?.getExpression()));
+  for (const file of analysis.files.values()) {
+    for (const identifier of file.sourceFile.getDescendantsOfKind(SyntaxKind.Identifier)) {
+      if (identifier.getText() !== name || identifier === base.getNameNode() || heritage.has(identifier)) continue;
+      const parent = identifier.getParent();
+      if (Node.isImportSpecifier(parent) || Node.isExportSpecifier(parent) || Node.isBindingElement(parent) || Node.isShorthandPropertyAssignment(parent)) continue;
+      return `${file.path} uses ${name}`;
+    }
+  }
+  return null;
+}
 
 /**
  * A reference that only exports the name (`export { X }`, `module.exports = { X }`): it follows the
@@ -71,8 +87,24 @@ export function planFile(analysis: ProjectAnalysis, file: FileAnalysis): FilePla
   const handlers = new Map<string, HandlerPlan>();
   const markers: MarkerPlan[] = [];
   const servers: ServerPlan[] = [];
+  const removals: RemoveClassPlan[] = [];
   for (const legacy of file.classes) {
     if (legacy.base !== 'async_chat') continue;
+    const subclasses = subclassesOf(legacy);
+    if (legacy.direct && subclasses.length > 0 && Node.isClassDeclaration(legacy.node)) {
+      const left = subclasses.filter((subclass) => planHandler(subclass, context).kind !== 'handler');
+      const otherUse = left.length === 0 ? otherReference(analysis, legacy.node, subclasses) : null;
+      if (left.length === 0 && otherUse === null) {
+        removals.push({ kind: 'remove-class', rules: [TRANSLATION_RULES.handlerClass], node: legacy.node });
+      } else {
+        const reason =
+          left.length > 0
+            ? `base of ${left.map((subclass) => subclass.name ?? 'an anonymous class').join(', ')}, which ${left.length === 1 ? 'is' : 'are'} left for a person; delete it once no subclass is left`
+            : `every subclass migrated, but ${otherUse}; delete it once nothing uses it`;
+        markers.push(marker(MARKER_RULES.subclassChain, reason, legacy.node));
+      }
+      continue;
+    }
     const decision = planHandler(legacy, context);
     if (decision.kind === 'handler') handlers.set(decision.node.getName()!, decision);
     else markers.push(decision);
@@ -212,6 +244,6 @@ export function planFile(analysis: ProjectAnalysis, file: FileAnalysis): FilePla
     markers.push(marker(rule, reason, statement));
   }
 
-  decisions.push(...handlers.values(), ...servers, ...callSites, ...loops, ...renames, ...markers);
+  decisions.push(...removals, ...handlers.values(), ...servers, ...callSites, ...loops, ...renames, ...markers);
   return plan;
 }

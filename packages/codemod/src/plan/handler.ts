@@ -198,8 +198,8 @@ function readMembers(node: ClassDeclaration): Members {
   return members;
 }
 
-/** Helper methods that write (directly or through other helpers): they need the writer. */
-function writingHelpers(members: Members): Set<string> {
+/** Helper methods that call one of `names` (directly or through other helpers). */
+function helpersCalling(members: Members, names: readonly string[]): Set<string> {
   const writes = new Set<string>();
   let changed = true;
   while (changed) {
@@ -207,7 +207,7 @@ function writingHelpers(members: Members): Set<string> {
     for (const [name, method] of members.methods) {
       if (writes.has(name) || TRANSLATED_HOOKS.has(name)) continue;
       const calls = method.getDescendantsOfKind(SyntaxKind.CallExpression).map(thisCallName);
-      if (calls.some((call) => call === 'push' || call === 'push_with_producer' || (call !== null && writes.has(call)))) {
+      if (calls.some((call) => call !== null && (names.includes(call) || writes.has(call)))) {
         writes.add(name);
         changed = true;
       }
@@ -233,6 +233,9 @@ function scanBody(
   state: {
     buffer: CollectBuffer;
     helpersThatWrite: Set<string>;
+    helpersThatClose: Set<string>;
+    /** A node of the file the migrated code is emitted in. */
+    emittedIn: Node;
     loop: 'frames' | 'read-frame';
     constantTerminator: string;
     hasCloseHook: boolean;
@@ -251,6 +254,12 @@ function scanBody(
     }
     if (insideNestedFunction(call, body)) refuse(MARKER_RULES.unrecognisedHandler, `this.${name}() inside a nested function`, call);
     if (state.helpersThatWrite.has(name)) writes = true;
+    if (state.helpersThatClose.has(name)) {
+      const statement = call.getParent();
+      if (!Node.isExpressionStatement(statement)) refuse(MARKER_RULES.unrecognisedHandler, `the value of this.${name}() (which closes) is used`, call);
+      trailingReturn(statement, `this.${name}(), which closes,`);
+      if (role !== 'loop' && role !== 'helper') refuse(MARKER_RULES.unrecognisedHandler, `this.${name}() closes outside the read loop`, call);
+    }
     switch (name) {
       case 'push': {
         const [data, ...rest] = call.getArguments();
@@ -267,7 +276,7 @@ function scanBody(
       case 'close_when_done':
       case 'close':
       case 'handle_close': {
-        actions.push(closeAction(call, name, role, body, state.hasCloseHook));
+        actions.push(...closeAction(call, name, role, body, state.hasCloseHook));
         break;
       }
       case 'set_terminator': {
@@ -276,7 +285,7 @@ function scanBody(
         }
         const [value] = call.getArguments();
         if (value === undefined) refuse(MARKER_RULES.dynamicTerminator, 'set_terminator() without a value', call);
-        actions.push({ kind: 'set-terminator', call, value: readTerminator(value).text });
+        actions.push({ kind: 'set-terminator', call, value: readTerminator(value, state.emittedIn).text });
         break;
       }
       case 'get_terminator': {
@@ -293,7 +302,9 @@ function scanBody(
     }
   }
   if (role === 'loop') {
+    const dropped = new Set(actions.flatMap((action) => (action.kind === 'drop' ? [action.statement] : [])));
     for (const statement of body.getDescendantsOfKind(SyntaxKind.ReturnStatement)) {
+      if (dropped.has(statement)) continue;
       if (insideNestedFunction(statement, body) || statement.getFirstAncestor((a) => Node.isArrowFunction(a) && a !== body) !== undefined) continue;
       if (statement.getExpression() !== undefined) refuse(MARKER_RULES.unrecognisedHandler, 'found_terminator returns a value', statement);
       if (insideLoopOrFunction(statement, body)) refuse(MARKER_RULES.unrecognisedHandler, 'return inside a loop of found_terminator', statement);
@@ -325,32 +336,47 @@ function producerWrite(call: CallExpression, context: PlanContext, target: 'writ
   return refuse(MARKER_RULES.unknownProducer, 'a producer of unknown shape: write its chunks (writer.write) by hand', call);
 }
 
+/** The statements after `statement` in its block are at most one bare `return;`: returns it (or null). */
+function trailingReturn(statement: Node, what: string): Node | null {
+  const block = statement.getParent();
+  const siblings = block !== undefined && (Node.isBlock(block) || Node.isSourceFile(block)) ? block.getStatements() : [statement];
+  const after = siblings.slice(siblings.indexOf(statement) + 1);
+  if (after.length === 0) return null;
+  const only = after[0]!;
+  if (after.length === 1 && Node.isReturnStatement(only) && only.getExpression() === undefined) return only;
+  return refuse(MARKER_RULES.unrecognisedHandler, `statements after ${what} would still run in asynchat`, statement);
+}
+
 function closeAction(
   call: CallExpression,
   name: 'close_when_done' | 'close' | 'handle_close',
   role: 'loop' | 'prologue' | 'after' | 'catch' | 'helper',
   body: Node,
   hasCloseHook: boolean,
-): BodyAction {
+): BodyAction[] {
   const statement = call.getParent();
   if (!Node.isExpressionStatement(statement)) refuse(MARKER_RULES.unrecognisedHandler, `the value of ${name}() is used`, call);
-  if (role === 'helper' || role === 'prologue') {
-    refuse(MARKER_RULES.unrecognisedHandler, `${name}() outside found_terminator / handle_error: leave the read loop by hand`, statement);
+  if (role === 'prologue') {
+    refuse(MARKER_RULES.unrecognisedHandler, `${name}() in the constructor: leave the read loop by hand`, statement);
   }
-  const block = statement.getParent();
-  const siblings = Node.isBlock(block) || Node.isSourceFile(block) ? block.getStatements() : [statement];
-  if (siblings[siblings.length - 1] !== statement) {
-    refuse(MARKER_RULES.unrecognisedHandler, `statements after ${name}() would still run in asynchat`, statement);
-  }
-  if (role === 'after') return { kind: 'drop', statement };
+  const following = trailingReturn(statement, `${name}()`);
   if (insideLoopOrFunction(statement, body)) refuse(MARKER_RULES.unrecognisedHandler, `${name}() inside a nested loop or function`, statement);
+  if (role === 'helper') {
+    // A helper closes: the writer closes there, and the read loop stops at the next turn.
+    if (name === 'handle_close' || (name === 'close' && hasCloseHook)) {
+      refuse(MARKER_RULES.unrecognisedHandler, `${name}() in a helper method runs handle_close differently: port it by hand`, statement);
+    }
+    return [{ kind: 'helper-close', call }];
+  }
+  const dropFollowing: BodyAction[] = following === null ? [] : [{ kind: 'drop', statement: following }];
+  if (role === 'after') return [{ kind: 'drop', statement }, ...dropFollowing];
   // close() skips handle_close; close_when_done() and handle_close() run it (after the loop).
   if (role === 'catch') {
-    if (name === 'close' && hasCloseHook) return { kind: 'leave', statement, close: true, exit: 'return' };
-    return { kind: 'drop', statement };
+    if (name === 'close' && hasCloseHook) return [{ kind: 'leave', statement, close: true, exit: 'return' }, ...dropFollowing];
+    return [{ kind: 'drop', statement }, ...dropFollowing];
   }
-  if (name === 'close' && hasCloseHook) return { kind: 'leave', statement, close: true, exit: 'return' };
-  return { kind: 'leave', statement, close: false, exit: 'break' };
+  if (name === 'close' && hasCloseHook) return [{ kind: 'leave', statement, close: true, exit: 'return' }, ...dropFollowing];
+  return [{ kind: 'leave', statement, close: false, exit: 'break' }, ...dropFollowing];
 }
 
 /** Plans one async_chat subclass, or says which marker it gets. */
@@ -359,9 +385,6 @@ export function planHandler(legacy: LegacyClass, context: PlanContext): HandlerP
   try {
     if (!Node.isClassDeclaration(node) || node.getName() === undefined) {
       refuse(MARKER_RULES.unrecognisedHandler, 'an anonymous handler class; name it, then rerun');
-    }
-    if (!legacy.direct) {
-      refuse(MARKER_RULES.subclassChain, `extends ${legacy.chain[1] ?? 'a legacy class'}: migrate the chain by hand (merge it into one handler, then rerun)`);
     }
     const subclasses = context.subclassesOf(legacy);
     if (subclasses.length > 0) {
@@ -386,8 +409,49 @@ function markerAnchor(anchor: Node | undefined, fallback: Node): Node {
   return classStatement;
 }
 
+/** A field assigned from a constructor parameter and read nowhere in the analysed project (`this.addr = addr`). */
+function isUnreadField(name: string, context: PlanContext): boolean {
+  for (const file of context.analysis.files.values()) {
+    for (const access of file.sourceFile.getDescendantsOfKind(SyntaxKind.PropertyAccessExpression)) {
+      if (access.getName() !== name) continue;
+      const parent = access.getParent();
+      const assigned = Node.isBinaryExpression(parent) && parent.getLeft() === access && parent.getOperatorToken().getKind() === SyntaxKind.EqualsToken;
+      if (!assigned) return false;
+    }
+  }
+  return true;
+}
+
+/** The members of a leaf class seen together with its (direct async_chat) base: the leaf overrides. */
+function mergeMembers(base: Members, leaf: Members): Members {
+  return {
+    node: leaf.node,
+    properties: new Map([...base.properties, ...leaf.properties]),
+    methods: new Map([...base.methods, ...leaf.methods]),
+    constructorNode: leaf.constructorNode ?? base.constructorNode,
+    own: new Set([...base.own, ...leaf.own]),
+    others: [...base.others, ...leaf.others],
+  };
+}
+
 function buildHandlerPlan(legacy: LegacyClass, node: ClassDeclaration, context: PlanContext): HandlerPlan {
-  const members = readMembers(node);
+  const base = legacy.direct ? null : legacy.superClass;
+  if (base !== null && (!base.direct || base.base !== 'async_chat' || !Node.isClassDeclaration(base.node))) {
+    refuse(MARKER_RULES.subclassChain, `extends ${legacy.chain[1] ?? 'a legacy class'}, which is not a direct async_chat subclass: migrate the chain by hand`);
+  }
+  const baseNode = base === null ? null : (base.node as ClassDeclaration);
+  const leafMembers = readMembers(node);
+  const baseMembers = baseNode === null ? null : readMembers(baseNode);
+  const members = baseMembers === null ? leafMembers : mergeMembers(baseMembers, leafMembers);
+  const classNodes: Node[] = baseNode === null ? [node] : [baseNode, node];
+  const descendantsOf = <K extends SyntaxKind>(kind: K) => classNodes.flatMap((classNode) => classNode.getDescendantsOfKind(kind));
+  if (baseMembers !== null) {
+    for (const [name, method] of baseMembers.methods) {
+      if (leafMembers.methods.has(name) || ['collect_incoming_data', 'found_terminator', 'handle_close', 'handle_error'].includes(name)) continue;
+      refuse(MARKER_RULES.subclassChain, `the base class ${baseNode!.getName() ?? ''} has the method ${name}(): migrate the chain by hand`, method);
+    }
+    if (baseMembers.others.length > 0) refuse(MARKER_RULES.subclassChain, `the base class ${baseNode!.getName() ?? ''} has members the rewrite does not move`);
+  }
   for (const [name, method] of members.methods) {
     if (name === 'discard_buffers') refuse(MARKER_RULES.discardBuffers, 'overrides discard_buffers()', method);
     if (name === 'get_terminator') refuse(MARKER_RULES.dynamicTerminator, 'overrides get_terminator(): the terminator is computed while reading', method);
@@ -404,7 +468,7 @@ function buildHandlerPlan(legacy: LegacyClass, node: ClassDeclaration, context: 
   const buffer = readCollectBuffer(collect);
 
   // Inherited attributes touched directly.
-  for (const access of node.getDescendantsOfKind(SyntaxKind.PropertyAccessExpression)) {
+  for (const access of descendantsOf(SyntaxKind.PropertyAccessExpression)) {
     const name = thisMemberName(access);
     if (name === null || members.own.has(name)) continue;
     if (name === 'discard_buffers') refuse(MARKER_RULES.discardBuffers, 'discard_buffers() has no streams equivalent (it drops queued input and output)', access);
@@ -416,7 +480,7 @@ function buildHandlerPlan(legacy: LegacyClass, node: ClassDeclaration, context: 
   }
 
   // The collect buffer lives only in its declaration, the constructor reset, collect and found.
-  for (const access of node.getDescendantsOfKind(SyntaxKind.PropertyAccessExpression)) {
+  for (const access of descendantsOf(SyntaxKind.PropertyAccessExpression)) {
     if (thisMemberName(access) !== buffer.field) continue;
     const method = access.getFirstAncestor((a) => Node.isMethodDeclaration(a) || Node.isConstructorDeclaration(a));
     if (method === collect || method === found || (method !== undefined && Node.isConstructorDeclaration(method))) continue;
@@ -424,10 +488,11 @@ function buildHandlerPlan(legacy: LegacyClass, node: ClassDeclaration, context: 
   }
 
   // Terminators.
-  const constructorNode = members.constructorNode;
+  // The constructor that hands the socket to async_chat: the base's in a chain.
+  const constructorNode = baseMembers === null ? members.constructorNode : baseMembers.constructorNode;
   if (constructorNode === undefined) refuse(MARKER_RULES.unrecognisedHandler, 'no constructor that takes the socket');
   const constructorStatements = methodBodyStatements(constructorNode);
-  const setCalls = node.getDescendantsOfKind(SyntaxKind.CallExpression).filter((call) => thisCallName(call) === 'set_terminator');
+  const setCalls = descendantsOf(SyntaxKind.CallExpression).filter((call) => thisCallName(call) === 'set_terminator');
   const initialCalls = setCalls.filter((call) => {
     const statement = call.getParent();
     return Node.isExpressionStatement(statement) && constructorStatements.includes(statement);
@@ -438,7 +503,7 @@ function buildHandlerPlan(legacy: LegacyClass, node: ClassDeclaration, context: 
   const initialCall = initialCalls[0]!;
   const initialArgument = initialCall.getArguments()[0];
   if (initialArgument === undefined) refuse(MARKER_RULES.dynamicTerminator, 'set_terminator() without a value', initialCall);
-  const initial = readTerminator(initialArgument);
+  const initial = readTerminator(initialArgument, node);
   const laterCalls = setCalls.filter((call) => call !== initialCall);
   for (const call of laterCalls) {
     if (call.getFirstAncestor((a) => a === found) === undefined) {
@@ -451,12 +516,13 @@ function buildHandlerPlan(legacy: LegacyClass, node: ClassDeclaration, context: 
     ...laterCalls.map((call) => {
       const argument = call.getArguments()[0];
       if (argument === undefined) refuse(MARKER_RULES.dynamicTerminator, 'set_terminator() without a value', call);
-      return readTerminator(argument);
+      return readTerminator(argument, node);
     }),
   ];
 
   const hasCloseHook = members.methods.has('handle_close');
-  const helpersThatWrite = writingHelpers(members);
+  const helpersThatWrite = helpersCalling(members, ['push', 'push_with_producer']);
+  const helpersThatClose = helpersCalling(members, ['close_when_done', 'close']);
 
   // The loop body: found_terminator minus the buffer join / reset.
   const foundStatements = methodBodyStatements(found);
@@ -519,8 +585,10 @@ function buildHandlerPlan(legacy: LegacyClass, node: ClassDeclaration, context: 
   }
 
   const scanState = {
+    emittedIn: node as Node,
     buffer,
     helpersThatWrite,
+    helpersThatClose,
     loop,
     constantTerminator: initial.text,
     hasCloseHook,
@@ -535,7 +603,7 @@ function buildHandlerPlan(legacy: LegacyClass, node: ClassDeclaration, context: 
   // A `continue` drains first only when a write comes before it in the body.
   const writeStarts = loopActions.filter((action) => action.kind === 'write').map((action) => (action.kind === 'write' ? action.call.getStart() : 0));
   for (const action of loopActions) {
-    if (action.kind === 'continue') action.drain = drains && writeStarts.some((start) => start < action.statement.getStart());
+    if (action.kind === 'continue') action.drain = drains && helpersThatClose.size === 0 && writeStarts.some((start) => start < action.statement.getStart());
   }
 
   // Hooks.
@@ -589,67 +657,136 @@ function buildHandlerPlan(legacy: LegacyClass, node: ClassDeclaration, context: 
   if (socketUses.length !== 1) refuse(MARKER_RULES.legacyInternals, 'the constructor uses the socket beyond super()', constructorNode);
 
   const removedStatements: Node[] = [superStatement!, initialCall.getParent()!];
+  const droppedParameters = new Set<ParameterDeclaration>([socketParameter as ParameterDeclaration]);
   const prologueStatements: Node[] = [];
   const prologueActions: BodyAction[] = [];
-  for (const statement of constructorStatements.slice(1)) {
-    if (statement === initialCall.getParent()) continue;
-    if (Node.isExpressionStatement(statement)) {
-      const expression = statement.getExpression();
-      if (Node.isBinaryExpression(expression) && thisMemberName(expression.getLeft()) === buffer.field) {
-        if (!isEmptyBufferValue(expression.getRight())) refuse(MARKER_RULES.unrecognisedHandler, `this.${buffer.field} starts non-empty`, statement);
-        removedStatements.push(statement);
-        continue;
+  /** Sorts constructor statements into removed / prologue; returns the kept ones. */
+  const sortConstructorStatements = (statements: Node[], owner: ConstructorDeclaration): Node[] => {
+    const kept: Node[] = [];
+    const ownerParameters = owner.getParameters();
+    for (const statement of statements) {
+      if (Node.isExpressionStatement(statement)) {
+        const expression = statement.getExpression();
+        if (Node.isBinaryExpression(expression) && expression.getOperatorToken().getKind() === SyntaxKind.EqualsToken) {
+          const field = thisMemberName(expression.getLeft());
+          if (field === buffer.field) {
+            if (!isEmptyBufferValue(expression.getRight())) refuse(MARKER_RULES.unrecognisedHandler, `this.${buffer.field} starts non-empty`, statement);
+            removedStatements.push(statement);
+            continue;
+          }
+          // `this.addr = addr` that nothing reads: bookkeeping that goes with the socket.
+          const source = ownerParameters.find((parameter) => parameter.getName() === expression.getRight().getText());
+          if (field !== null && source !== undefined && !source.isParameterProperty() && !members.properties.has(field) && isUnreadField(field, context)) {
+            const otherUses = owner
+              .getDescendantsOfKind(SyntaxKind.Identifier)
+              .filter((identifier) => identifier.getText() === source.getName() && identifier.getParent() !== source && identifier !== expression.getRight())
+              .filter((identifier) => !(Node.isPropertyAccessExpression(identifier.getParent()) && identifier.getParentOrThrow().getChildAtIndex(2) === identifier));
+            if (otherUses.length === 0) {
+              removedStatements.push(statement);
+              droppedParameters.add(source);
+              continue;
+            }
+          }
+        }
+        const called = thisCallName(expression);
+        if (called === 'push' || called === 'push_with_producer') {
+          const scan = scanBody(statement, 'prologue', context, scanState);
+          prologueStatements.push(statement);
+          prologueActions.push(...scan.actions);
+          removedStatements.push(statement);
+          continue;
+        }
       }
-      const called = thisCallName(expression);
-      if (called === 'push' || called === 'push_with_producer') {
-        const scan = scanBody(statement, 'prologue', context, scanState);
-        prologueStatements.push(statement);
-        prologueActions.push(...scan.actions);
-        removedStatements.push(statement);
-        continue;
+      for (const call of statement.getDescendantsOfKind(SyntaxKind.CallExpression)) {
+        const called = thisCallName(call);
+        if (called !== null && !members.own.has(called)) {
+          refuse(MARKER_RULES.unrecognisedHandler, `the constructor calls this.${called}() among other statements`, statement);
+        }
       }
+      kept.push(statement);
     }
-    for (const call of statement.getDescendantsOfKind(SyntaxKind.CallExpression)) {
-      const called = thisCallName(call);
-      if (called !== null && !members.own.has(called)) {
-        refuse(MARKER_RULES.unrecognisedHandler, `the constructor calls this.${called}() among other statements`, statement);
-      }
-    }
-  }
+    return kept;
+  };
+  const keptBaseStatements = sortConstructorStatements(
+    constructorStatements.slice(1).filter((statement) => statement !== initialCall.getParent()),
+    constructorNode,
+  );
   const bufferProperty = members.properties.get(buffer.field);
   if (bufferProperty !== undefined) {
     const initializer = Node.isPropertyDeclaration(bufferProperty) ? bufferProperty.getInitializer() : undefined;
     if (initializer !== undefined && !isEmptyBufferValue(initializer)) refuse(MARKER_RULES.unrecognisedHandler, `this.${buffer.field} starts non-empty`, bufferProperty);
   }
 
-  const keptStatements = constructorStatements.filter((statement) => !removedStatements.includes(statement));
-  const keptParameters = parameters.filter((parameter) => parameter !== socketParameter);
+  let constructorPlan: ConstructorPlan | null;
+  let droppedParameterIndexes: number[];
+  const leafConstructor = leafMembers.constructorNode;
+  if (baseNode === null) {
+    const keptParameters = parameters.filter((parameter) => !droppedParameters.has(parameter));
+    constructorPlan = {
+      node: constructorNode,
+      removedParameters: [...droppedParameters],
+      removedStatements,
+      empty: keptBaseStatements.length === 0 && keptParameters.length === 0,
+    };
+    droppedParameterIndexes = parameters.flatMap((parameter, index) => (droppedParameters.has(parameter) ? [index] : []));
+  } else {
+    const keptParameters = parameters.filter((parameter) => !droppedParameters.has(parameter));
+    if (keptBaseStatements.length > 0 || keptParameters.length > 0) {
+      refuse(MARKER_RULES.subclassChain, `the constructor of ${baseNode.getName() ?? "the base class"} keeps state (${[...keptBaseStatements, ...keptParameters].map((kept) => kept.getText()).join("; ")}): migrate the chain by hand`);
+    }
+    if (leafConstructor === undefined) {
+      constructorPlan = null;
+      droppedParameterIndexes = parameters.map((_parameter, index) => index);
+    } else {
+      const leafStatements = methodBodyStatements(leafConstructor);
+      const leafSuperStatement = leafStatements[0];
+      const leafSuper = Node.isExpressionStatement(leafSuperStatement) ? leafSuperStatement.getExpression() : undefined;
+      if (leafSuper === undefined || !Node.isCallExpression(leafSuper) || leafSuper.getExpression().getKind() !== SyntaxKind.SuperKeyword) {
+        refuse(MARKER_RULES.subclassChain, 'the constructor does not start with super(...)', leafConstructor);
+      }
+      const leafParameters = leafConstructor.getParameters();
+      const droppedLeaf: ParameterDeclaration[] = [];
+      for (const argument of leafSuper.getArguments()) {
+        const parameter = leafParameters.find((candidate) => candidate.getName() === argument.getText());
+        if (parameter === undefined || parameter.isParameterProperty()) {
+          refuse(MARKER_RULES.subclassChain, `super() is given ${argument.getText()}: migrate the chain by hand`, leafConstructor);
+        }
+        const uses = leafConstructor
+          .getDescendantsOfKind(SyntaxKind.Identifier)
+          .filter((identifier) => identifier.getText() === parameter.getName() && identifier.getParent() !== parameter);
+        if (uses.length !== 1) refuse(MARKER_RULES.legacyInternals, `the constructor uses ${parameter.getName()} beyond super()`, leafConstructor);
+        droppedLeaf.push(parameter);
+      }
+      removedStatements.push(leafSuperStatement!);
+      const keptLeafStatements = sortConstructorStatements(leafStatements.slice(1), leafConstructor);
+      constructorPlan = {
+        node: leafConstructor,
+        removedParameters: droppedLeaf,
+        removedStatements: removedStatements.filter((statement) => statement.getFirstAncestor((ancestor) => ancestor === leafConstructor) !== undefined),
+        empty: keptLeafStatements.length === 0 && leafParameters.length === droppedLeaf.length,
+      };
+      droppedParameterIndexes = leafParameters.flatMap((parameter, index) => (droppedLeaf.includes(parameter) ? [index] : []));
+    }
+  }
+
   const keptProperties = [...members.properties.keys()].filter((name) => name !== buffer.field);
   const keptMethods = [...members.methods.keys()].filter((name) => !['collect_incoming_data', 'found_terminator', 'handle_close', 'handle_error'].includes(name));
   const form: 'function' | 'class' =
-    keptStatements.length === 0 && keptParameters.length === 0 && keptProperties.length === 0 && keptMethods.length === 0 && members.others.length === 0
+    (constructorPlan === null || constructorPlan.empty) && keptProperties.length === 0 && keptMethods.length === 0 && members.others.length === 0
       ? 'function'
       : 'class';
-
-  const constructorPlan: ConstructorPlan = {
-    node: constructorNode,
-    removedParameters: [socketParameter as ParameterDeclaration],
-    removedStatements,
-    empty: keptStatements.length === 0 && keptParameters.length === 0,
-  };
 
   const removedMembers: Node[] = [collect, found];
   if (bufferProperty !== undefined) removedMembers.push(bufferProperty);
   if (closeHook !== undefined) removedMembers.push(closeHook);
   if (errorHook !== undefined) removedMembers.push(errorHook);
-  if (constructorPlan.empty) removedMembers.push(constructorNode);
+  if (constructorPlan !== null && constructorPlan.empty) removedMembers.push(constructorPlan.node);
 
   const keptMembers: HandlerPlan['keptMembers'] = [];
   for (const member of node.getMembers()) {
     if (removedMembers.includes(member)) continue;
     const actions: BodyAction[] = [];
-    const override = member.getFirstChildByKind(SyntaxKind.SyntaxList)?.getChildrenOfKind(SyntaxKind.OverrideKeyword) ?? [];
-    const modifiers = Node.isModifierable(member) ? member.getModifiers().filter((modifier) => modifier.getKind() === SyntaxKind.OverrideKeyword) : override;
+    const modifiers = Node.isModifierable(member) ? member.getModifiers().filter((modifier) => modifier.getKind() === SyntaxKind.OverrideKeyword) : [];
     for (const modifier of modifiers) actions.push({ kind: 'remove', node: modifier });
     if (Node.isMethodDeclaration(member) || Node.isGetAccessorDeclaration(member) || Node.isSetAccessorDeclaration(member)) {
       const body = member.getBody();
@@ -660,13 +797,16 @@ function buildHandlerPlan(legacy: LegacyClass, node: ClassDeclaration, context: 
 
   // Inherited attributes the class assigns without declaring: declared in the migrated class.
   const addedFields: HandlerPlan['addedFields'] = [];
-  if (form === 'class') {
-    for (const assignment of constructorNode.getDescendantsOfKind(SyntaxKind.BinaryExpression)) {
+  if (form === 'class' && constructorPlan !== null) {
+    const ownerParameters = constructorPlan.node.getParameters();
+    for (const assignment of constructorPlan.node.getDescendantsOfKind(SyntaxKind.BinaryExpression)) {
+      if (removedStatements.some((statement) => assignment.getFirstAncestor((ancestor) => ancestor === statement) !== undefined)) continue;
       const name = thisMemberName(assignment.getLeft());
       if (name === null || members.properties.has(name) || name === buffer.field) continue;
-      if (parameters.some((parameter) => parameter.isParameterProperty() && parameter.getName() === name)) continue;
+      if (!LEGACY_INTERNALS.has(name)) continue;
+      if (ownerParameters.some((parameter) => parameter.isParameterProperty() && parameter.getName() === name)) continue;
       if (addedFields.some((field) => field.name === name)) continue;
-      const source = parameters.find((parameter) => parameter.getName() === assignment.getRight().getText());
+      const source = ownerParameters.find((parameter) => parameter.getName() === assignment.getRight().getText());
       addedFields.push({ name, type: source?.getTypeNode()?.getText() ?? null });
     }
   }
@@ -706,10 +846,12 @@ function buildHandlerPlan(legacy: LegacyClass, node: ClassDeclaration, context: 
     afterLoop,
     catchClause,
     constructorPlan: form === 'class' ? constructorPlan : null,
-    removedMembers,
+    removedMembers: removedMembers.filter((member) => member.getParent() === node),
+    runAnchor: found.getParent() === node ? found : null,
     keptMembers,
-    writerField: form === 'class' && keptMembers.some((member) => member.actions.some((action) => action.kind === 'write')),
+    writerField: form === 'class' && keptMembers.some((member) => member.actions.some((action) => action.kind === 'write' || action.kind === 'helper-close')),
+    closesInHelpers: helpersThatClose.size > 0,
     addedFields,
-    socketParameterIndex,
+    droppedParameterIndexes,
   };
 }

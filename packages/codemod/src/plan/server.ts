@@ -101,10 +101,16 @@ function buildServerPlan(legacy: LegacyClass, node: ClassDeclaration, handlers: 
   const handler = handlers.get(handlerName);
   if (handler === undefined) refuse(`builds ${handlerName}, which is not a handler translated in this file`);
   const args = construction.getArguments();
-  if (args[handler.socketParameterIndex]?.getText() !== socketParameter.getName()) refuse('the accepted socket is not given to the handler');
+  const socketIndex = args.findIndex((arg) => arg.getText() === socketParameter.getName());
+  if (socketIndex === -1 || !handler.droppedParameterIndexes.includes(socketIndex)) refuse('the accepted socket is not given to the handler');
   const handlerArguments: string[] = [];
   args.forEach((arg, index) => {
-    if (index === handler.socketParameterIndex) return;
+    if (handler.droppedParameterIndexes.includes(index)) {
+      if (arg.getText() !== socketParameter.getName() && arg.getText() !== addressParameter?.getName() && !Node.isLiteralExpression(arg)) {
+        refuse(`the handler is built with ${arg.getText()}, which the migrated handler no longer takes`);
+      }
+      return;
+    }
     const text = arg.getText();
     if (addressParameter !== undefined && text === addressParameter.getName()) {
       handlerArguments.push(`writer.getExtraInfo('peername')`);
@@ -116,9 +122,7 @@ function buildServerPlan(legacy: LegacyClass, node: ClassDeclaration, handlers: 
     }
     refuse(`the handler is built with ${text}, which the server function cannot see`);
   });
-  if (args.some((arg) => arg.getText() === socketParameter.getName() && args.indexOf(arg) !== handler.socketParameterIndex)) {
-    refuse('the accepted socket is passed twice');
-  }
+  if (args.filter((arg) => arg.getText() === socketParameter.getName()).length > 1) refuse('the accepted socket is passed twice');
 
   return {
     kind: 'server',

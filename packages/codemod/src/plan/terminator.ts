@@ -47,9 +47,36 @@ function bufferFromString(node: Node): string | null {
   return value;
 }
 
-/** Reads a terminator argument; never throws. */
-export function readTerminator(argument: Node): TerminatorValue {
-  const value = stringValue(argument) ?? bufferFromString(argument);
+/** `CRLF` where `const CRLF = Buffer.from('\r\n')` (here or imported): the initializer. */
+function constantInitializer(node: Node): Node | null {
+  if (!Node.isIdentifier(node)) return null;
+  try {
+    let symbol = node.getSymbol();
+    if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol();
+    const declaration = symbol?.getDeclarations()[0];
+    if (!Node.isVariableDeclaration(declaration)) return null;
+    const statement = declaration.getVariableStatement();
+    if (statement === undefined || statement.getDeclarationKind() !== 'const') return null;
+    return declaration.getInitializer() ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Reads a terminator argument; never throws. `keepName`: a node of the file the loop is emitted in;
+ * a named constant used there keeps its name.
+ */
+export function readTerminator(argument: Node, keepName: Node | null = null): TerminatorValue {
+  const constant = constantInitializer(argument);
+  if (constant !== null && keepName !== null && argument.getSourceFile() === keepName.getSourceFile()) {
+    // A named constant in scope where the loop is emitted keeps its name (frames / readFrame take bytes).
+    const literal = stringValue(constant);
+    const bytes = bufferFromString(constant);
+    if (literal !== null && literal !== '') return { text: argument.getText(), kind: 'string', falsy: false, types: ['string'] };
+    if (bytes !== null && bytes !== '') return { text: argument.getText(), kind: 'string', falsy: false, types: ['Uint8Array'] };
+  }
+  const value = stringValue(argument) ?? bufferFromString(argument) ?? (constant === null ? null : (stringValue(constant) ?? bufferFromString(constant)));
   if (value !== null && ASCII.test(value)) {
     return { text: quoteString(value), kind: 'string', falsy: value === '', types: ['string'] };
   }

@@ -30,6 +30,8 @@ export type BodyAction =
   | { kind: 'continue'; statement: ReturnStatement; drain: boolean }
   /** A read of the collect buffer (`Buffer.concat(this.buffer)`) -> the frame variable. */
   | { kind: 'message'; node: Node; name: string }
+  /** `this.close_when_done()` in a helper method -> `this.writer.close()` (the loop stops at its next turn). */
+  | { kind: 'helper-close'; call: CallExpression }
   /** An `override` keyword that no longer overrides anything. */
   | { kind: 'remove'; node: Node };
 
@@ -74,16 +76,20 @@ export interface HandlerPlan {
   catchClause: { parameter: string; body: MovedBody } | null;
   /** The constructor, in class form: the socket parameter and the legacy statements go. */
   constructorPlan: ConstructorPlan | null;
-  /** Members that disappear (the collect buffer, collect_incoming_data, found_terminator, hooks). */
+  /** Members of this class that disappear (the collect buffer, collect_incoming_data, found_terminator, hooks). */
   removedMembers: Node[];
   /** Members kept in class form, with their rewrites. */
   keptMembers: { node: Node; actions: BodyAction[] }[];
   /** Helper methods write: the writer is stored in a field set when `run` starts. */
   writerField: boolean;
+  /** A helper method closes the writer: the loop checks `writer.isClosing()` at each turn. */
+  closesInHelpers: boolean;
   /** Fields the legacy class assigned without declaring (they were inherited attributes). */
   addedFields: { name: string; type: string | null }[];
-  /** The socket parameter's position in the legacy constructor (callers drop that argument). */
-  socketParameterIndex: number;
+  /** Positions of the legacy constructor's parameters that go (the socket, `addr` nobody reads): callers drop those arguments. */
+  droppedParameterIndexes: number[];
+  /** found_terminator when it is a member of this class (run() takes its place), null when inherited. */
+  runAnchor: Node | null;
 }
 
 export interface ConstructorPlan {
@@ -145,7 +151,14 @@ export interface RenamePlan {
   text: string;
 }
 
-export type Decision = HandlerPlan | ServerPlan | MarkerPlan | ServerCallSitePlan | LoopCallPlan | RenamePlan;
+/** A base class whose every subclass migrated (they took over its framing): it goes. */
+export interface RemoveClassPlan {
+  kind: 'remove-class';
+  rules: TranslationRule[];
+  node: Node;
+}
+
+export type Decision = RemoveClassPlan | HandlerPlan | ServerPlan | MarkerPlan | ServerCallSitePlan | LoopCallPlan | RenamePlan;
 
 export interface FilePlan {
   file: string;

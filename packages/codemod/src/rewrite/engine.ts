@@ -13,7 +13,7 @@
 import { analyseProject } from '../analyse/analyse-project';
 import { findManualMarkers } from '../analyse/markers';
 import type { FileAnalysis, ProjectAnalysis } from '../analyse/types';
-import { emitHandler, type StreamsName } from '../emit/handler';
+import { emitHandler, emitRemoval, type StreamsName } from '../emit/handler';
 import { importEdits } from '../emit/imports';
 import { placeMarker } from '../emit/markers';
 import { emitLoopCall, emitServer, emitServerCall } from '../emit/server';
@@ -51,7 +51,8 @@ export interface FileRewrite {
 /** The indentation step of a file: the smallest leading indentation of any line (two spaces when none). */
 export function detectIndentUnit(text: string): string {
   let smallest: string | null = null;
-  for (const match of text.matchAll(/^([ \t]+)\S/gm)) {
+  // Comment continuation lines (` * text`) are not indentation steps.
+  for (const match of text.matchAll(/^([ \t]+)[^\s*]/gm)) {
     const indentation = match[1]!;
     if (indentation.startsWith('\t')) return '\t';
     if (smallest === null || indentation.length < smallest.length) smallest = indentation;
@@ -110,6 +111,11 @@ export function rewriteFile(analysis: ProjectAnalysis, file: FileAnalysis): File
           edits.push(...emitServerCall(decision));
           decision.rules.forEach((rule) => rules.add(rule));
           break;
+        case 'remove-class':
+          edits.push(...emitRemoval(before, decision.node));
+          decision.rules.forEach((rule) => rules.add(rule));
+          handlers += 1;
+          break;
         case 'rename':
           edits.push({ start: decision.node.getStart(), end: decision.node.getEnd(), text: decision.text });
           decision.rules.forEach((rule) => rules.add(rule));
@@ -129,10 +135,12 @@ export function rewriteFile(analysis: ProjectAnalysis, file: FileAnalysis): File
         }
       }
     }
-    const translated = handlers + servers > 0;
+    const translated = handlers + servers > 0 || plan.decisions.some((decision) => decision.kind === 'rename' || decision.kind === 'server-call');
     const imports = translated ? importEdits({ text: before, file, edits, streamsNames, typescript: plan.typescript, commonJs: plan.commonJs }) : [];
     if (imports.length > 0) rules.add(TRANSLATION_RULES.imports);
-    const after = applyEdits(before, [...edits, ...imports]);
+    const edited = applyEdits(before, [...edits, ...imports]);
+    // Everything went (a base class whose subclasses took over): an empty module, not stray blank lines.
+    const after = edited.trim() === '' && before.trim() !== '' ? '' : edited;
     const problems = findSyntaxProblems(after, file.path);
     if (problems.length > 0) {
       const [problem] = problems;
