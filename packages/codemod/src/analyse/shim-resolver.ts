@@ -34,8 +34,13 @@ export function extendsExpression(node: ts.ClassLikeDeclaration): ts.ExpressionW
 /** The class's own name, or the name of the variable a class expression is assigned to. */
 export function classDisplayName(node: ts.ClassLikeDeclaration): string | undefined {
   if (node.name) return node.name.text;
-  const parent = node.parent;
-  if (parent && typescript.isVariableDeclaration(parent) && typescript.isIdentifier(parent.name)) return parent.name.text;
+  let parent = node.parent;
+  while (parent && (typescript.isParenthesizedExpression(parent) || typescript.isAsExpression(parent))) parent = parent.parent;
+  if (!parent) return undefined;
+  if (typescript.isVariableDeclaration(parent) && typescript.isIdentifier(parent.name)) return parent.name.text;
+  if (typescript.isPropertyAssignment(parent) && (typescript.isIdentifier(parent.name) || typescript.isStringLiteral(parent.name))) return parent.name.text;
+  // `exports.Handler = class extends ...` / `module.exports.Handler = class ...`
+  if (typescript.isBinaryExpression(parent) && typescript.isPropertyAccessExpression(parent.left)) return parent.left.name.text;
   return undefined;
 }
 
@@ -63,8 +68,23 @@ export class ShimResolver {
   moduleTarget(scope: ModuleScope, specifier: string): Target | null {
     if (isShimSpecifier(specifier)) return { kind: 'shim-module' };
     const path = this.modules.resolve(specifier, scope.path);
-    if (path !== null && this.scopes.has(path)) return { kind: 'module', path };
-    return null;
+    if (path === null) return null;
+    const target = this.scopes.get(path);
+    if (!target) return null;
+    // `module.exports = X` / `export = X`: the module object is X (for require, import = and namespace imports alike).
+    if (target.exportEquals) {
+      const key = `${path}\0export-equals`;
+      if (!this.inProgress.has(key)) {
+        this.inProgress.add(key);
+        try {
+          const whole = this.resolveExpression(target, target.exportEquals);
+          if (whole) return whole;
+        } finally {
+          this.inProgress.delete(key);
+        }
+      }
+    }
+    return { kind: 'module', path };
   }
 
   /** The local module path a specifier names, when it was parsed (it can reach the shim). */

@@ -108,3 +108,28 @@ describe('check rules on fixtures', () => {
     expect(exitCode).toBe(0);
   });
 });
+
+describe('check rules: module interop', () => {
+  test('export =, import = require, module.exports = class, default re-exports, destructured namespaces, type imports, promise import()', async () => {
+    const { keys, findings } = await findingKeys(join(FIXTURES, 'interop'));
+    expect(keys).toEqual([
+      'default-class.ts:1:1 legacy-import',
+      'default-class.ts:3:22 legacy-subclass',
+      'default-user.ts:3:14 legacy-subclass',
+      'default-user.ts:4:14 legacy-subclass',
+      'export-equals.ts:1:1 legacy-import',
+      'export-equals.ts:3:7 legacy-subclass',
+      'import-equals-child.ts:3:14 legacy-subclass',
+      'local-alias.ts:1:1 legacy-import',
+      'local-alias.ts:2:1 legacy-import',
+      'local-alias.ts:7:14 legacy-subclass',
+      'local-alias.ts:9:1 legacy-loop',
+      'module-exports-class.cjs:1:1 legacy-import',
+      'module-exports-class.cjs:3:18 legacy-subclass',
+      'promise-import.mjs:2:3 legacy-import',
+      'require-child.cjs:3:19 legacy-subclass',
+    ]);
+    const session = findings.find((finding) => finding.file === 'require-child.cjs');
+    expect(session?.message).toContain('class Session descends from async_chat');
+  });
+});
