@@ -45,6 +45,7 @@ class NotImplementedError extends Error {
 }
 
 function isFalsy(value: unknown): boolean {
+  if (value instanceof Uint8Array) return value.length === 0;
   if (value === null || value === undefined || value === 0 || value === false || value === '') return true;
   return ArrayBuffer.isView(value) && value.byteLength === 0;
 }
@@ -137,7 +138,9 @@ export class async_chat extends dispatcher {
   /** Everything collected into `incoming` since the last call, joined (no copy for one piece). */
   _get_data(): Buffer {
     const pieces = this.incoming;
-    const data = pieces.length === 1 ? pieces[0] : Buffer.concat(pieces);
+    // pop() keeps the list (Python clears it in place) and is cheaper than `length = 0`.
+    if (pieces.length === 1) return pieces.pop() as Buffer;
+    const data = Buffer.concat(pieces);
     pieces.length = 0;
     return data;
   }
@@ -196,46 +199,46 @@ export class async_chat extends dispatcher {
       const lb = input.length;
       const terminator = this.get_terminator();
       if (isFalsy(terminator)) {
-        this.#collect(lb);
+        this.#collect(input, lb);
       } else if (typeof terminator === 'number' && Number.isInteger(terminator)) {
-        this.#countDown(terminator, lb);
+        this.#countDown(input, terminator, lb);
       } else if (typeof terminator === 'boolean') {
-        this.#countDown(1, lb);
+        this.#countDown(input, 1, lb);
       } else {
-        const separators = this.#separatorsFor(terminator);
+        const separators = terminator === this.#separatorSource ? this.#separators : this.#separatorsFor(terminator);
         const match = input.find(separators);
         if (match !== null) {
-          if (match.start > 0) this.#collect(match.start);
+          if (match.start > 0) this.#collect(input, match.start);
           input.discard(match.end - match.start);
           this.found_terminator();
         } else {
           const index = input.prefixAtEnd(separators[0]);
           if (index) {
-            if (index !== lb) this.#collect(lb - index);
+            if (index !== lb) this.#collect(input, lb - index);
             break;
           }
-          this.#collect(lb);
+          this.#collect(input, lb);
         }
       }
     }
   }
 
   /** Hands the first `n` buffered bytes to `collect_incoming_data`; on an exception they stay buffered. */
-  #collect(n: number): void {
-    const data = this.#input.take(n);
+  #collect(input: FrameBuffer, n: number): void {
+    const data = input.take(n);
     try {
       this.collect_incoming_data(data);
     } catch (error) {
-      const rest = this.#input.takeAll();
-      this.#input.append(data);
-      this.#input.append(rest);
+      const rest = input.takeAll();
+      input.append(data);
+      input.append(rest);
       throw error;
     }
   }
 
-  #countDown(n: number, lb: number): void {
+  #countDown(input: FrameBuffer, n: number, lb: number): void {
     if (lb < n) {
-      this.#collect(lb);
+      this.#collect(input, lb);
       if (typeof this.terminator !== 'number' && typeof this.terminator !== 'boolean') {
         throw new TypeError(`unsupported operand for terminator - ${lb}: ${describe(this.terminator)}`);
       }
@@ -243,13 +246,12 @@ export class async_chat extends dispatcher {
       return;
     }
     // Python slicing: a negative count (assigned directly, bypassing set_terminator) keeps the tail.
-    this.#collect(n >= 0 ? n : Math.max(0, lb + n));
+    this.#collect(input, n >= 0 ? n : Math.max(0, lb + n));
     this.terminator = 0;
     this.found_terminator();
   }
 
   #separatorsFor(terminator: Terminator): Buffer[] {
-    if (terminator === this.#separatorSource) return this.#separators;
     let bytes: Uint8Array;
     if (typeof terminator === 'string') bytes = encodeText(terminator, this.encoding);
     else if (ArrayBuffer.isView(terminator)) bytes = asBuffer(terminator);

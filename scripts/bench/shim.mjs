@@ -1,0 +1,360 @@
+#!/usr/bin/env node
+// Benchmark of @asynchat/shim (issue 3) against a raw 'data' + Buffer.indexOf framer and CPython
+// 3.11 asynchat with default buffers, all measured in the same run on the same machine.
+//
+//   pnpm build && node scripts/bench/shim.mjs [--quick] [--write] [--lines N] [--rounds R] [--runs K]
+//
+// Workload: 2,000,000 lines of 16 bytes ('L' + 14 digits + '\n', 32 MB) sent over 127.0.0.1 by a
+// separate Node process in 1 MiB writes that respect 'drain', then EOF; the sender also reads
+// everything the receiver sends back (checked byte for byte against what it sent, in echo mode).
+// Time: sender side, from the first write to the receiver's close (after the last echo).
+// Each receiver runs in a fresh process serving one untimed warm-up connection and then timed
+// ones; the set of modes is repeated in rounds; the median of all timed runs is reported.
+//
+// Receivers:
+//   raw             socket 'data' handler + chunk list + Buffer.indexOf(10), counting (baseline)
+//   shim-count      async_chat, terminator b'\n', _collect_incoming_data / _get_data, counting
+//   shim-echo       the same, push(line + b'\n') for every line
+//   asynchat-count  CPython asynchat, same handler (shim_asynchat_server.py), when python3 has it
+//   asynchat-echo   CPython asynchat, push(line + b'\n') per line
+// For the echo receivers the socket writes per read event are counted (shim: Node socket.write
+// calls per handle_read; CPython: send() calls per handle_read).
+//
+// Targets (issue 3): shim-count >= 0.6x raw and >= 8x asynchat-count; shim-echo >= 5x
+// asynchat-echo with at most 1 socket write per read event. --write puts the table into
+// docs/benchmarks.md (the shim section only). --quick: 200,000 lines, one round.
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import * as net from 'node:net';
+import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..');
+const distEntry = join(root, 'packages', 'shim', 'dist', 'index.js');
+const pythonServer = join(here, 'shim_asynchat_server.py');
+const self = fileURLToPath(import.meta.url);
+
+const argv = process.argv.slice(2).filter((flag) => flag !== '--');
+const option = (name, fallback) => {
+  const index = argv.indexOf(name);
+  return index >= 0 ? argv[index + 1] : fallback;
+};
+
+const LINE_LENGTH = 16;
+const WRITE_SIZE = 1024 * 1024;
+
+async function loadShim() {
+  if (!existsSync(distEntry)) {
+    console.error(`bench shim: ${distEntry} not found: run 'pnpm build' first`);
+    process.exit(2);
+  }
+  return import(pathToFileURL(distEntry).href);
+}
+
+// ------------------------------------------------------------------------------------------ sender
+
+function buildPayload(lines) {
+  const payload = Buffer.allocUnsafe(lines * LINE_LENGTH);
+  for (let i = 0; i < lines; i++) {
+    payload.write(`L${String(i).padStart(LINE_LENGTH - 2, '0')}\n`, i * LINE_LENGTH, 'latin1');
+  }
+  return payload;
+}
+
+/** Sends the payload, reads the replies until the receiver closes; prints one JSON line. */
+async function runSender(port, lines) {
+  const payload = buildPayload(lines);
+  const socket = net.connect({ host: '127.0.0.1', port, allowHalfOpen: true });
+  await once(socket, 'connect');
+  socket.setNoDelay(true);
+  let echoed = 0;
+  let matches = true;
+  socket.on('data', (chunk) => {
+    if (echoed + chunk.length > payload.length || payload.compare(chunk, 0, chunk.length, echoed, echoed + chunk.length) !== 0) {
+      matches = false;
+    }
+    echoed += chunk.length;
+  });
+  const closed = once(socket, 'close');
+  const started = process.hrtime.bigint();
+  for (let offset = 0; offset < payload.length; offset += WRITE_SIZE) {
+    if (!socket.write(payload.subarray(offset, offset + WRITE_SIZE))) await once(socket, 'drain');
+  }
+  socket.end();
+  await closed;
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  process.stdout.write(`${JSON.stringify({ seconds, echoed, matches })}\n`);
+}
+
+// --------------------------------------------------------------------------------------- receivers
+
+async function runReceiver(mode, connections) {
+  let remaining = connections;
+  const report = (result) => {
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    remaining -= 1;
+    if (remaining === 0) setImmediate(() => process.exit(0));
+  };
+
+  if (mode === 'raw') {
+    const server = net.createServer({ allowHalfOpen: true }, (socket) => {
+      let frames = 0;
+      let bytes = 0;
+      let reads = 0;
+      let pending = [];
+      socket.on('data', (chunk) => {
+        reads++;
+        let start = 0;
+        let newline = chunk.indexOf(10);
+        if (newline !== -1 && pending.length > 0) {
+          pending.push(chunk.subarray(0, newline));
+          const frame = Buffer.concat(pending);
+          frames++;
+          bytes += frame.length;
+          pending = [];
+          start = newline + 1;
+          newline = chunk.indexOf(10, start);
+        }
+        while (newline !== -1) {
+          const frame = chunk.subarray(start, newline);
+          frames++;
+          bytes += frame.length;
+          start = newline + 1;
+          newline = chunk.indexOf(10, start);
+        }
+        if (start < chunk.length) pending.push(start === 0 ? chunk : chunk.subarray(start));
+      });
+      socket.on('end', () => {
+        report({ frames, bytes, reads, writes: 0 });
+        socket.end();
+      });
+    });
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+    process.stdout.write(`PORT ${server.address().port}\n`);
+    return;
+  }
+
+  const { async_chat, dispatcher, loop, AF_INET, SOCK_STREAM } = await loadShim();
+  process.noDeprecation = true;
+  const echo = mode === 'shim-echo';
+  if (!echo && mode !== 'shim-count') throw new Error(`unknown mode ${mode}`);
+  const newline = Buffer.from('\n');
+  const channels = new Map();
+
+  class LineHandler extends async_chat {
+    constructor(sock) {
+      super(sock, channels);
+      this.set_terminator(newline);
+      this.frames = 0;
+      this.payload = 0;
+      this.reads = 0;
+      this.writes = 0;
+      this.reported = false;
+      const nodeSocket = this.socket.nodeSocket;
+      const write = nodeSocket.write;
+      nodeSocket.write = (...args) => {
+        this.writes++;
+        return write.apply(nodeSocket, args);
+      };
+    }
+    collect_incoming_data(data) {
+      this._collect_incoming_data(data);
+    }
+    found_terminator() {
+      const line = this._get_data();
+      this.frames++;
+      this.payload += line.length;
+      if (echo) this.push(Buffer.concat([line, newline]));
+    }
+    handle_read() {
+      this.reads++;
+      super.handle_read();
+    }
+    handle_close() {
+      if (!this.reported) {
+        this.reported = true;
+        report({ frames: this.frames, bytes: this.payload, reads: this.reads, writes: this.writes });
+      }
+      this.close();
+    }
+  }
+
+  class Listener extends dispatcher {
+    constructor() {
+      super(null, channels);
+      this.create_socket(AF_INET, SOCK_STREAM);
+      this.set_reuse_addr();
+      this.bind(['127.0.0.1', 0]);
+      this.listen(5);
+      this.remaining = connections;
+    }
+    handle_accepted(sock) {
+      new LineHandler(sock);
+      this.remaining -= 1;
+      if (this.remaining === 0) this.close();
+    }
+  }
+
+  const listener = new Listener();
+  process.stdout.write(`PORT ${listener.socket.getsockname()[1]}\n`);
+  await loop({ timeout: 1.0, map: channels });
+}
+
+// ------------------------------------------------------------------------------------ orchestrator
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+function lineReaderOf(child, what) {
+  const iterator = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  return async () => {
+    const { value, done } = await iterator.next();
+    if (done) throw new Error(`${what} exited early`);
+    return value;
+  };
+}
+
+/** Starts a receiver, drives `connections` sender runs at it, returns the checked results. */
+async function driveReceiver(mode, command, args, connections, lines) {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = once(child, 'exit');
+  const nextLine = lineReaderOf(child, `${command} ${args.join(' ')}`);
+  const portLine = await nextLine();
+  const port = Number(/^PORT (\d+)$/.exec(portLine)?.[1]);
+  if (!port) throw new Error(`unexpected receiver output: ${portLine}`);
+  const results = [];
+  for (let i = 0; i < connections; i++) {
+    const sender = spawn(process.execPath, [self, '--sender', String(port), String(lines)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const senderLine = lineReaderOf(sender, 'sender');
+    const [received, sent] = await Promise.all([nextLine().then(JSON.parse), senderLine().then(JSON.parse), once(sender, 'exit')]);
+    const expectedEcho = mode.endsWith('echo') ? lines * LINE_LENGTH : 0;
+    if (received.frames !== lines || received.bytes !== lines * (LINE_LENGTH - 1)) {
+      throw new Error(`${mode}: counted ${received.frames} frames / ${received.bytes} bytes, expected ${lines} / ${lines * (LINE_LENGTH - 1)}`);
+    }
+    if (sent.echoed !== expectedEcho || !sent.matches) {
+      throw new Error(`${mode}: ${sent.echoed} bytes came back (expected ${expectedEcho}), in order: ${sent.matches}`);
+    }
+    results.push({ rate: lines / sent.seconds, reads: received.reads, writes: received.writes });
+  }
+  await exited;
+  return results;
+}
+
+function machine() {
+  let cpu = 'unknown CPU';
+  try {
+    cpu = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? cpu;
+  } catch {
+    // not Linux: keep 'unknown CPU'
+  }
+  return { cores: availableParallelism(), cpu, node: process.version };
+}
+
+function pythonWithAsynchat() {
+  const result = spawnSync('python3', ['-W', 'ignore', '-c', 'import asynchat, sys; print(sys.version.split()[0])'], { encoding: 'utf8' });
+  return result.status === 0 ? `CPython ${result.stdout.trim()}` : null;
+}
+
+async function orchestrate() {
+  const quick = argv.includes('--quick');
+  const lines = Number(option('--lines', quick ? 200_000 : 2_000_000));
+  const rounds = Number(option('--rounds', quick ? 1 : 2));
+  const timedPerProcess = Number(option('--runs', quick ? 2 : 3));
+  await loadShim(); // fail early when the package is not built
+  const python = pythonWithAsynchat();
+  const modes = ['raw', 'shim-count', 'shim-echo', ...(python ? ['asynchat-count', 'asynchat-echo'] : [])];
+  const runs = Object.fromEntries(modes.map((mode) => [mode, []]));
+
+  for (let round = 1; round <= rounds; round++) {
+    for (const mode of modes) {
+      const connections = timedPerProcess + 1;
+      const [command, args] = mode.startsWith('asynchat')
+        ? ['python3', [pythonServer, '--mode', mode.slice('asynchat-'.length), '--connections', String(connections)]]
+        : [process.execPath, [self, '--receiver', mode, String(connections)]];
+      const results = (await driveReceiver(mode, command, args, connections, lines)).slice(1);
+      runs[mode].push(...results);
+      console.error(`round ${round} ${mode.padEnd(14)} ${results.map((result) => (result.rate / 1e6).toFixed(2)).join(' ')} M lines/s`);
+    }
+  }
+
+  const rate = (mode) => median(runs[mode].map((result) => result.rate));
+  const writesPerRead = (mode) => {
+    const reads = runs[mode].reduce((sum, result) => sum + result.reads, 0);
+    const writes = runs[mode].reduce((sum, result) => sum + result.writes, 0);
+    return writes / reads;
+  };
+  const descriptions = {
+    raw: "`'data'` + `Buffer.indexOf` framer, counting (baseline)",
+    'shim-count': 'shim `async_chat`, count lines',
+    'shim-echo': 'shim `async_chat`, `push(line + b"\\n")` per line',
+    'asynchat-count': `${python} asynchat, count lines (default buffers)`,
+    'asynchat-echo': `${python} asynchat, \`push(line + b"\\n")\` per line`,
+  };
+  const verdicts = [];
+  const check = (label, value, target) => {
+    const met = value >= target;
+    if (!met) verdicts.push(`${label}: ${value.toFixed(2)}x, target ${target}x (short by ${((1 - value / target) * 100).toFixed(0)}%)`);
+    return `${label} ${value.toFixed(2)}x (target >= ${target}x: ${met ? 'met' : 'MISSED'})`;
+  };
+  const rows = modes.map((mode) => {
+    const median_ = rate(mode);
+    const list = runs[mode].map((result) => (result.rate / 1e6).toFixed(2)).join(', ');
+    const perRead = mode.endsWith('echo') ? writesPerRead(mode).toFixed(3) : '—';
+    const toPython = python && mode.startsWith('shim') ? (median_ / rate(mode.replace('shim', 'asynchat'))).toFixed(2) : '—';
+    return `| ${mode} | ${descriptions[mode]} | **${(median_ / 1e6).toFixed(2)}** | ${list} | ${(median_ / rate('raw')).toFixed(2)} | ${toPython} | ${perRead} |`;
+  });
+  const targets = [check('shim-count vs raw', rate('shim-count') / rate('raw'), 0.6)];
+  if (python) {
+    targets.push(check('shim-count vs CPython asynchat count', rate('shim-count') / rate('asynchat-count'), 8));
+    targets.push(check('shim-echo vs CPython asynchat echo', rate('shim-echo') / rate('asynchat-echo'), 5));
+  }
+  const echoWrites = writesPerRead('shim-echo');
+  if (echoWrites > 1) verdicts.push(`shim-echo: ${echoWrites.toFixed(3)} socket writes per read event, target <= 1`);
+  targets.push(`shim-echo socket writes per read event ${echoWrites.toFixed(3)} (target <= 1: ${echoWrites <= 1 ? 'met' : 'MISSED'})`);
+
+  const { cores, cpu, node } = machine();
+  const table = [
+    `Benchmark: \`scripts/bench/shim.mjs\`${quick ? ' (`--quick`)' : ''}, run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${cores} cores, ${cpu}, Node ${node}${python ? `, ${python}` : ''}.`,
+    `Workload: ${lines.toLocaleString('en-US')} lines of ${LINE_LENGTH} bytes over 127.0.0.1, sent by a separate Node process in 1 MiB writes, then EOF; time at the sender from the first write to the receiver's close (all echoes received and checked). Each mode in fresh processes (${rounds} round(s) x (1 warm-up + ${timedPerProcess} timed runs)), median of the timed runs; line and byte counts checked on every run.`,
+    '',
+    '| mode | what | M lines/s (median) | runs | x raw | x CPython same mode | socket writes per read event |',
+    '|---|---|---|---|---|---|---|',
+    ...rows,
+    '',
+    `Ratios: ${targets.join('; ')}.`,
+    '',
+    verdicts.length === 0 ? 'All targets met in this run.' : `Targets missed in this run: ${verdicts.join('; ')}.`,
+  ].join('\n');
+  console.log(table);
+  if (argv.includes('--write')) writeSection(table);
+}
+
+/** Replaces the shim section of docs/benchmarks.md (re-read right before writing). */
+function writeSection(table) {
+  const docPath = join(root, 'docs', 'benchmarks.md');
+  const notesPath = join(here, 'shim-notes.md');
+  const notes = existsSync(notesPath) ? `\n\n${readFileSync(notesPath, 'utf8').trim()}` : '';
+  const body = `## shim\n\n${table}${notes}\n`;
+  const text = readFileSync(docPath, 'utf8');
+  const start = '<!-- shim:start -->';
+  const end = '<!-- shim:end -->';
+  const from = text.indexOf(start);
+  const to = text.indexOf(end);
+  if (from === -1 || to === -1 || to < from) throw new Error(`${docPath}: shim markers not found`);
+  writeFileSync(docPath, `${text.slice(0, from + start.length)}\n${body}${text.slice(to)}`);
+  console.error(`wrote the shim section of ${docPath}`);
+}
+
+// ------------------------------------------------------------------------------------------- main
+
+const role = argv[0];
+if (role === '--sender') await runSender(Number(argv[1]), Number(argv[2]));
+else if (role === '--receiver') await runReceiver(argv[1], Number(argv[2]));
+else await orchestrate();
