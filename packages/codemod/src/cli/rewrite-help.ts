@@ -27,7 +27,8 @@ Selection:
   --shard <i/n>      rewrite only the i-th of n deterministic parts of the selected files
                      (1-based; for CI matrices). Every shard still analyses all candidates,
                      so classes that extend classes in other shards resolve the same way.
-  --tsconfig <file>  resolve modules and types with this tsconfig.json
+  --tsconfig <file>  resolve modules (paths aliases) with this tsconfig.json (default:
+                     tsconfig.json in the current directory, else at the repository root)
 
 Safety:
   --allow-dirty      write even when files under the target have uncommitted git changes

@@ -225,7 +225,8 @@ function planShares(options: RewriteOptions, selection: RewriteSelection, cwd: s
   const automatic = selection.candidates.length >= AUTOMATIC_WORKERS_MINIMUM_CANDIDATES ? availableParallelism() : 1;
   const jobs = Math.max(1, Math.min(options.jobs ?? automatic, groups.length));
   const shares = jobs === 1 ? [groups] : dealGroups(groups, jobs);
-  return shares.map((share) => ({ groups: share, selected: selection.selected, mode: options.mode, cwd, ...(options.tsconfig ? { tsconfig: options.tsconfig } : {}) }));
+  const tsconfig = selection.tsconfig ?? options.tsconfig;
+  return shares.map((share) => ({ groups: share, selected: selection.selected, mode: options.mode, cwd, ...(tsconfig ? { tsconfig } : {}) }));
 }
 
 /** The refusal text when the target has uncommitted changes and --allow-dirty is absent; null to go on. */

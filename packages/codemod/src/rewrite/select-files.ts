@@ -1,4 +1,6 @@
-import { relative, sep } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { UsageError } from '../cli/usage-error';
 import type { Shard } from '../cli/arguments';
 import { ModuleResolver } from '../analyse/module-resolver';
 import { aliasResolverFor, readTsconfigOptions } from '../analyse/tsconfig-options';
@@ -13,6 +15,7 @@ export interface SelectionRequest {
   ignore: string[];
   gitignore: boolean;
   shard: Shard | null;
+  /** `--tsconfig` (absolute), or undefined to look for tsconfig.json in the cwd, then at the repository root. */
   tsconfig: string | undefined;
   /** With --stdin: the text read from standard input (one path a line); null otherwise. */
   stdinPaths: string | null;
@@ -24,6 +27,8 @@ export interface RewriteSelection {
   selected: string[];
   /** The files to analyse: every file of the whole selection (all shards) that can reach the shim, absolute, sorted. */
   candidates: string[];
+  /** The tsconfig the analysis uses (the one given, or the one found), absolute; undefined when none. */
+  tsconfig?: string | undefined;
   /** The text of every file the prefilter read, by absolute path: the in-process analysis reuses it. */
   texts?: ReadonlyMap<string, string>;
   /**
@@ -36,6 +41,7 @@ export interface RewriteSelection {
 /**
  * Discovers the files of a rewrite (extensions, .gitignore with negations, --ignore, --stdin) and
  * splits them in two: what this run reports on (its `--shard`) and what the analysis must see.
+ * The tsconfig is found as `check` finds it (tsconfig.json in the cwd, then at the repository root).
  * The shard applies to the report only: every shard analyses all candidates, so a class whose
  * base class lives in another shard is recognised the same way in every shard.
  *
@@ -50,7 +56,8 @@ export async function selectRewriteFiles(request: SelectionRequest): Promise<Rew
     gitignore: request.gitignore,
     ...(request.stdinPaths !== null ? { stdinPaths: request.stdinPaths.split(/\r?\n/) } : {}),
   });
-  const compilerOptions = request.tsconfig ? readTsconfigOptions(request.tsconfig) : {};
+  const tsconfig = findTsconfig(request.tsconfig, request.cwd, discovery.root);
+  const compilerOptions = tsconfig ? readTsconfigOptions(tsconfig) : {};
   const aliasResolver = aliasResolverFor(compilerOptions);
   const resolver = new ModuleResolver(aliasResolver, discovery.files);
   const aliasesPossible = aliasResolver !== undefined;
@@ -63,7 +70,21 @@ export async function selectRewriteFiles(request: SelectionRequest): Promise<Rew
   return {
     selected,
     candidates,
+    tsconfig,
     texts: prefilter.texts,
     groupCandidates: () => groupByImports(candidates, prefilter.texts, resolver, aliasesPossible),
   };
+}
+
+/** The tsconfig to use, as `check` finds it: the one given, else tsconfig.json in the cwd, else at the repository root. */
+function findTsconfig(given: string | undefined, cwd: string, root: string): string | undefined {
+  if (given !== undefined) {
+    if (!existsSync(given)) throw new UsageError(`--tsconfig ${given}: no such file`);
+    return given;
+  }
+  for (const directory of [cwd, root]) {
+    const path = join(directory, 'tsconfig.json');
+    if (existsSync(path)) return path;
+  }
+  return undefined;
 }

@@ -9,7 +9,7 @@ import { createTempProject, type TempProject } from './support/temp-project';
 const dependencies: Partial<RewriteDependencies> = { engine: stubEngine, selectFiles: stubSelectFiles };
 const HANDLER = `import { async_chat } from '@asynchat/shim';\nexport class Echo extends async_chat {\n  found_terminator(): void {\n    this.push('pong');\n  }\n}\n`;
 
-async function run(_project: TempProject, cwd: string, ...argv: string[]) {
+async function run(cwd: string, ...argv: string[]) {
   const io = memoryIo({ cwd });
   const exitCode = await runRewrite(argv, io, dependencies);
   return { exitCode, stdout: io.output(), stderr: io.errors() };
@@ -28,7 +28,7 @@ describe('uncommitted changes guard', () => {
     appendFileSync(join(project.root, 'src/other.ts'), '// local edit\n');
     writeFileSync(join(project.root, 'src/new.ts'), 'export {};\n');
     const before = project.hashes();
-    const result = await run(project, project.root, 'src');
+    const result = await run(project.root, 'src');
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain('refusing to write: 2 files under the target have uncommitted changes');
     expect(result.stderr).toMatch(/modified\s+src\/other\.ts/);
@@ -41,7 +41,7 @@ describe('uncommitted changes guard', () => {
   test('a staged change counts as uncommitted', async () => {
     appendFileSync(join(project.root, 'src/other.ts'), '// staged\n');
     project.git('add', 'src/other.ts');
-    const result = await run(project, project.root);
+    const result = await run(project.root);
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toMatch(/modified\s+src\/other\.ts/);
   });
@@ -51,7 +51,7 @@ describe('uncommitted changes guard', () => {
     writeFileSync(join(project.root, 'docs/draft.md'), 'draft\n');
     project.write('build/out.ts', 'export {};\n');
     project.write('src/build/cache.ts', 'export {};\n');
-    const result = await run(project, project.root, 'src');
+    const result = await run(project.root, 'src');
     expect(result.stderr).not.toContain('refusing');
     expect(result.exitCode).toBe(0);
     expect(project.read('src/echo.ts')).toContain("this.write('pong')");
@@ -59,7 +59,7 @@ describe('uncommitted changes guard', () => {
 
   test('--allow-dirty writes anyway', async () => {
     appendFileSync(join(project.root, 'src/other.ts'), '// local edit\n');
-    const result = await run(project, project.root, '--allow-dirty');
+    const result = await run(project.root, '--allow-dirty');
     expect(result.exitCode).toBe(0);
     expect(project.read('src/echo.ts')).toContain("this.write('pong')");
     expect(project.read('src/other.ts')).toContain('// local edit');
@@ -67,12 +67,12 @@ describe('uncommitted changes guard', () => {
 
   test('--dry and --check write nothing, so a dirty tree is not refused', async () => {
     appendFileSync(join(project.root, 'src/other.ts'), '// local edit\n');
-    expect((await run(project, project.root, '--dry')).exitCode).toBe(0);
-    expect((await run(project, project.root, '--check')).exitCode).toBe(1);
+    expect((await run(project.root, '--dry')).exitCode).toBe(0);
+    expect((await run(project.root, '--check')).exitCode).toBe(1);
   });
 
   test('a clean tree is written without a note', async () => {
-    const result = await run(project, join(project.root, 'src'));
+    const result = await run(join(project.root, 'src'));
     expect(result.exitCode).toBe(0);
     expect(result.stderr).toBe('');
   });
@@ -80,7 +80,7 @@ describe('uncommitted changes guard', () => {
 
 test('outside a git work tree: written, with a note on stderr that the guard did not apply', async () => {
   project = createTempProject({ 'src/echo.ts': HANDLER });
-  const result = await run(project, project.root);
+  const result = await run(project.root);
   expect(result.exitCode).toBe(0);
   expect(result.stderr).toMatch(/note: .* is not inside a git work tree; writing without the uncommitted-changes guard/);
   expect(project.read('src/echo.ts')).toContain("this.write('pong')");

@@ -1,5 +1,7 @@
 import { memoryIo } from '../../src/cli/io';
 import { runRewrite, type RewriteDependencies } from '../../src/cli/rewrite';
+import { join } from 'node:path';
+import { selectRewriteFiles } from '../../src/rewrite/select-files';
 import { stubEngine } from './support/stub-engine';
 import { createTempProject, type TempProject } from './support/temp-project';
 
@@ -103,4 +105,36 @@ test('no source files: exit 0, with a note on stderr', async () => {
   expect(exitCode).toBe(0);
   expect(report.files).toEqual([]);
   expect(stderr).toContain('no source files selected under .');
+});
+
+describe('tsconfig', () => {
+  const aliasProject = () =>
+    createTempProject({
+      'src/legacy/base.ts': handler('Base'),
+      'src/app.ts': "import { Base } from '@legacy/base';\nexport class App extends Base {}\n",
+      'src/other.ts': 'export const other = 1;\n',
+    });
+  const tsconfigText = JSON.stringify({ compilerOptions: { baseUrl: '.', paths: { '@legacy/*': ['src/legacy/*'] } } });
+  const request = (root: string, tsconfig?: string) => ({ paths: [root], cwd: root, ignore: [], gitignore: true, shard: null, tsconfig, stdinPaths: null });
+
+  test('tsconfig.json in the current directory is used by default: path aliases make a file a candidate', async () => {
+    project = aliasProject();
+    const without = await selectRewriteFiles(request(project.root));
+    expect(without.candidates.map((file) => file.slice(project.root.length + 1))).toEqual(['src/legacy/base.ts']);
+    project.write('tsconfig.json', tsconfigText);
+    const withDefault = await selectRewriteFiles(request(project.root));
+    expect(withDefault.tsconfig).toBe(join(project.root, 'tsconfig.json'));
+    expect(withDefault.candidates.map((file) => file.slice(project.root.length + 1))).toEqual(['src/app.ts', 'src/legacy/base.ts']);
+  });
+
+  test('--tsconfig names another file; a missing one is exit 2', async () => {
+    project = aliasProject();
+    project.write('config/tsconfig.aliases.json', tsconfigText.replace('"baseUrl":"."', '"baseUrl":".."'));
+    const chosen = await selectRewriteFiles(request(project.root, join(project.root, 'config/tsconfig.aliases.json')));
+    expect(chosen.candidates.map((file) => file.slice(project.root.length + 1))).toEqual(['src/app.ts', 'src/legacy/base.ts']);
+    const io = memoryIo({ cwd: project.root });
+    expect(await runRewrite(['--tsconfig', 'missing.json', '--dry'], io, dependencies)).toBe(2);
+    expect(io.errors()).toContain('--tsconfig');
+    expect(io.errors()).toContain('missing.json: no such file');
+  });
 });
