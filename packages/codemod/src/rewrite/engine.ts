@@ -140,7 +140,9 @@ export function rewriteFile(analysis: ProjectAnalysis, file: FileAnalysis): File
     if (imports.length > 0) rules.add(TRANSLATION_RULES.imports);
     const edited = applyEdits(before, [...edits, ...imports]);
     // Everything went (a base class whose subclasses took over): an empty module, not stray blank lines.
-    const after = edited.trim() === '' && before.trim() !== '' ? '' : edited;
+    let after = edited.trim() === '' && before.trim() !== '' ? '' : edited;
+    // Removed leading imports must not leave the file starting on a blank line.
+    if (/^\s*\n/.test(after) && !/^\s*\n/.test(before)) after = after.replace(/^\s*\n/, '');
     const problems = findSyntaxProblems(after, file.path);
     if (problems.length > 0) {
       const [problem] = problems;

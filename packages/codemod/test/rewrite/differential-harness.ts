@@ -16,6 +16,8 @@ import { close_all, dispatcher, loop } from '@asynchat/shim';
 import { startServer, type Server, type StreamReader, type StreamWriter } from '@asynchat/streams';
 
 export interface ConversationSpec {
+  /** Cross-file cases: which input file (`input/<path>`) the spec runs. */
+  file?: string;
   legacy: { server: string } | { handler: string; args?: unknown[] };
   migrated: { server: string } | { function: string } | { class: string; args?: unknown[] };
   conversations: string[][];

@@ -12,12 +12,22 @@ process.noDeprecation = true;
 
 const cases = loadFixtureCases().filter((fixture) => fixture.conversationPath !== null);
 
-describe.each(cases.map((fixture) => [fixture.name, fixture] as const))('differential %s', (_name, fixture) => {
-  const spec = JSON.parse(readFileSync(fixture.conversationPath!, 'utf8')) as ConversationSpec;
-  const file = fixture.files.find((candidate) => candidate.outputPath !== null);
+/** `conversation.json` holds one spec or a list (cross-file cases name the file each one runs). */
+function specsOf(path: string): ConversationSpec[] {
+  const parsed = JSON.parse(readFileSync(path, 'utf8')) as ConversationSpec | ConversationSpec[];
+  return Array.isArray(parsed) ? parsed : [parsed];
+}
+
+const runs = cases.flatMap((fixture) =>
+  specsOf(fixture.conversationPath!).map((spec) => [`${fixture.name}${spec.file === undefined ? '' : ` ${spec.file}`}`, fixture, spec] as const),
+);
+
+describe.each(runs)('differential %s', (_name, fixture, spec) => {
+  const file = spec.file === undefined ? fixture.files.find((candidate) => candidate.outputPath !== null) : fixture.files.find((candidate) => candidate.name === spec.file);
 
   it('has a migrated output to compare', () => {
-    expect(file).toBeDefined();
+    expect(file?.outputPath).toBeDefined();
+    expect(file?.outputPath).not.toBeNull();
   });
 
   it('legacy (shim) and migrated (streams) answer every conversation alike', async () => {
