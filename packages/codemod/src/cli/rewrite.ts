@@ -12,7 +12,7 @@ import { REWRITE_HELP } from './rewrite-help';
 import { UsageError } from './usage-error';
 import { findUncommittedChanges } from '../rewrite/git-dirty';
 import { compareOutcomes, type FileOutcome } from '../rewrite/outcome';
-import { processShare, type RewriteEngine, type RewriteMode, type ShareRequest } from '../rewrite/process-share';
+import type { RewriteEngine, RewriteMode, ShareRequest } from '../rewrite/process-share';
 import { ProgressBar, type ProgressStream } from '../rewrite/progress';
 import { formatSummary, totalsByStatus } from '../rewrite/summary';
 import { runWorkers } from '../rewrite/workers';
@@ -36,20 +36,28 @@ const AUTOMATIC_WORKERS_MINIMUM_CANDIDATES = 400;
 
 /** What `runRewrite` needs from the rest of the package; tests replace parts of it. */
 export interface RewriteDependencies {
-  /** The in-process analysis and engine (workers always load the real ones). */
-  engine: RewriteEngine;
+  /** The in-process analysis and engine (workers always load the real ones); loaded only for in-process runs. */
+  engine: RewriteEngine | undefined;
   selectFiles(request: SelectionRequest): Promise<RewriteSelection>;
   runWorkers: typeof runWorkers;
   now(): number;
 }
 
-/** The real analysis and engine, loaded on first use so that `--help` and usage errors stay instant. */
+/**
+ * The real analysis and engine, loaded only by in-process runs: TypeScript takes a good part of a
+ * second to load, which `--help`, usage errors and runs on workers (each loads its own) skip.
+ */
 function realEngine(): RewriteEngine {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { analyseProject } = require('../analyse') as typeof import('../analyse');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { rewriteFile } = require('../rewrite/engine') as typeof import('../rewrite/engine');
   return { analyseProject, rewriteFile };
+}
+
+function inProcess(): typeof import('../rewrite/process-share') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('../rewrite/process-share') as typeof import('../rewrite/process-share');
 }
 
 interface RewriteOptions {
@@ -122,7 +130,7 @@ export async function runRewrite(argv: string[], io: CliIo, dependencies: Partia
     return 0;
   }
   const resolved: RewriteDependencies = {
-    engine: dependencies.engine ?? realEngine(),
+    engine: dependencies.engine,
     selectFiles: dependencies.selectFiles ?? selectRewriteFiles,
     runWorkers: dependencies.runWorkers ?? runWorkers,
     now: dependencies.now ?? (() => performance.now()),
@@ -175,7 +183,7 @@ async function rewrite(options: RewriteOptions, io: CliIo, dependencies: Rewrite
   try {
     outcomes =
       plan.length <= 1
-        ? await processShare(plan[0] as ShareRequest, dependencies.engine, shareProgress, selection.texts)
+        ? await inProcess().processShare(plan[0] as ShareRequest, dependencies.engine ?? realEngine(), shareProgress, selection.texts)
         : await dependencies.runWorkers(plan, shareProgress);
   } catch (error) {
     io.stderr.write(`asynchat-migrate rewrite: ${describe(error)}\n`);

@@ -3,7 +3,6 @@ import { join, relative, sep } from 'node:path';
 import { UsageError } from '../cli/usage-error';
 import type { Shard } from '../cli/arguments';
 import { ModuleResolver } from '../analyse/module-resolver';
-import { aliasResolverFor, readTsconfigOptions } from '../analyse/tsconfig-options';
 import { discoverFiles, inShard, prefilterFiles } from '../discover';
 import { groupByImports } from './import-components';
 
@@ -57,8 +56,7 @@ export async function selectRewriteFiles(request: SelectionRequest): Promise<Rew
     ...(request.stdinPaths !== null ? { stdinPaths: request.stdinPaths.split(/\r?\n/) } : {}),
   });
   const tsconfig = findTsconfig(request.tsconfig, request.cwd, discovery.root);
-  const compilerOptions = tsconfig ? readTsconfigOptions(tsconfig) : {};
-  const aliasResolver = aliasResolverFor(compilerOptions);
+  const aliasResolver = tsconfig ? aliasResolverOf(tsconfig) : undefined;
   const resolver = new ModuleResolver(aliasResolver, discovery.files);
   const aliasesPossible = aliasResolver !== undefined;
   const prefilter = prefilterFiles(discovery.files, { resolver, aliasesPossible });
@@ -87,4 +85,11 @@ function findTsconfig(given: string | undefined, cwd: string, root: string): str
     if (existsSync(path)) return path;
   }
   return undefined;
+}
+
+/** The `paths` / `baseUrl` resolver of a tsconfig. Loads TypeScript, so only when there is a tsconfig. */
+function aliasResolverOf(tsconfig: string): ((specifier: string, containingFile: string) => string | null) | undefined {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { aliasResolverFor, readTsconfigOptions } = require('../analyse/tsconfig-options') as typeof import('../analyse/tsconfig-options');
+  return aliasResolverFor(readTsconfigOptions(tsconfig));
 }

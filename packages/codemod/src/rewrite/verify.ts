@@ -1,4 +1,5 @@
-import { ts } from 'ts-morph';
+import type { ts } from 'ts-morph';
+import { typescript } from '../analyse/typescript';
 import { extname } from 'node:path';
 
 /** A syntax error found in text about to be written. */
@@ -9,14 +10,14 @@ export interface SyntaxProblem {
 }
 
 const SCRIPT_KINDS: Record<string, ts.ScriptKind> = {
-  '.ts': ts.ScriptKind.TS,
-  '.mts': ts.ScriptKind.TS,
-  '.cts': ts.ScriptKind.TS,
-  '.tsx': ts.ScriptKind.TSX,
-  '.js': ts.ScriptKind.JS,
-  '.mjs': ts.ScriptKind.JS,
-  '.cjs': ts.ScriptKind.JS,
-  '.jsx': ts.ScriptKind.JSX,
+  '.ts': typescript.ScriptKind.TS,
+  '.mts': typescript.ScriptKind.TS,
+  '.cts': typescript.ScriptKind.TS,
+  '.tsx': typescript.ScriptKind.TSX,
+  '.js': typescript.ScriptKind.JS,
+  '.mjs': typescript.ScriptKind.JS,
+  '.cjs': typescript.ScriptKind.JS,
+  '.jsx': typescript.ScriptKind.JSX,
 };
 
 /**
@@ -29,14 +30,14 @@ const SCRIPT_KINDS: Record<string, ts.ScriptKind> = {
  * if (problems.length > 0) throw new Error(problems[0].message);
  */
 export function findSyntaxProblems(text: string, fileName: string): SyntaxProblem[] {
-  const scriptKind = SCRIPT_KINDS[extname(fileName).toLowerCase()] ?? ts.ScriptKind.TS;
-  const sourceFile = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, false, scriptKind);
+  const scriptKind = SCRIPT_KINDS[extname(fileName).toLowerCase()] ?? typescript.ScriptKind.TS;
+  const sourceFile = typescript.createSourceFile(fileName, text, typescript.ScriptTarget.Latest, false, scriptKind);
   return diagnosticsOf(sourceFile).map((diagnostic) => {
     const position = diagnostic.start === undefined ? { line: 0, character: 0 } : sourceFile.getLineAndCharacterOfPosition(diagnostic.start);
     return {
       line: position.line + 1,
       column: position.character + 1,
-      message: ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'),
+      message: typescript.flattenDiagnosticMessageText(diagnostic.messageText, '\n'),
     };
   });
 }
@@ -62,9 +63,9 @@ function diagnosticsOf(sourceFile: ts.SourceFile): readonly ts.Diagnostic[] {
     fileExists: (name) => name === fileName,
     readFile: () => undefined,
   };
-  const program = ts.createProgram({
+  const program = typescript.createProgram({
     rootNames: [fileName],
-    options: { noLib: true, noResolve: true, allowJs: true, jsx: ts.JsxEmit.Preserve, types: [] },
+    options: { noLib: true, noResolve: true, allowJs: true, jsx: typescript.JsxEmit.Preserve, types: [] },
     host,
   });
   return program.getSyntacticDiagnostics(sourceFile);
