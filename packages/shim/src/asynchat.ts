@@ -329,7 +329,8 @@ export class async_chat extends dispatcher {
       const obs = this.ac_out_buffer_size;
       let data: Uint8Array | string;
       if (isSliceable(first)) {
-        data = sliceOf(first, 0, obs);
+        // first[:obs]; the whole item needs no slice (send() copies the bytes anyway).
+        data = first.length <= obs ? first : sliceOf(first, 0, obs);
       } else {
         const producer = first as Producer;
         if (typeof producer?.more !== 'function') {
