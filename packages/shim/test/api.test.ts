@@ -12,7 +12,8 @@ import * as asynchat from '@asynchat/shim/asynchat';
 import * as asyncore from '@asynchat/shim/asyncore';
 import * as shim from '@asynchat/shim';
 
-process.noDeprecation = true;
+// The DeprecationWarning has its own test (packaging.test.ts); here it would only be noise.
+beforeAll(() => jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined));
 
 const bytes = (text: string): Buffer => Buffer.from(text, 'latin1');
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

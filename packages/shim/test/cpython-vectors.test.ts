@@ -208,7 +208,8 @@ function replay(vector: Vector): { trace: TraceItem[]; final: Vector['final'] } 
   };
 }
 
-process.noDeprecation = true;
+// The DeprecationWarning has its own test (packaging.test.ts); here it would only be noise.
+beforeAll(() => jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined));
 
 describe(`CPython ${fixture.python} asynchat traces`, () => {
   test('the fixture holds a few hundred cases', () => {

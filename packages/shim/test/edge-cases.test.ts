@@ -10,7 +10,8 @@ import * as asynchat from '@asynchat/shim/asynchat';
 import * as asyncore from '@asynchat/shim/asyncore';
 import type { ChannelSocket } from '../src/channel-socket';
 
-process.noDeprecation = true;
+// The DeprecationWarning has its own test (packaging.test.ts); here it would only be noise.
+beforeAll(() => jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined));
 
 function show(value: unknown): string {
   if (value === null || value === undefined) return 'None';

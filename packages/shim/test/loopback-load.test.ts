@@ -8,7 +8,8 @@ import * as net from 'node:net';
 import * as asynchat from '@asynchat/shim/asynchat';
 import * as asyncore from '@asynchat/shim/asyncore';
 
-process.noDeprecation = true;
+// The DeprecationWarning has its own test (packaging.test.ts); here it would only be noise.
+beforeAll(() => jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined));
 
 const NEWLINE = Buffer.from('\n');
 
