@@ -18,7 +18,7 @@ export class FrameIterator extends PollingIterator<Buffer> {
     if (!this.reader.eofReceived) return null;
     this.finish();
     const tail = this.reader.finishAtEof(this.partial, null);
-    return tail === null ? PollingIterator.DONE : { value: tail, done: false };
+    return tail === null ? PollingIterator.done() : { value: tail, done: false };
   }
 }
 
@@ -35,23 +35,12 @@ export class BatchIterator extends PollingIterator<Buffer[]> {
 
   protected step(): IteratorResult<Buffer[]> | null {
     const frames: Buffer[] = [];
-    try {
-      for (;;) {
-        const frame = this.reader.pollFrame(this.separators, this.strip);
-        if (frame === null) break;
-        frames.push(frame);
-      }
-    } catch (error) {
-      // The frames before the error are delivered first; the error (which leaves the reader as it
-      // was) is raised by the next step.
-      if (frames.length > 0) return { value: frames, done: false };
-      throw error;
-    }
+    this.reader.pollFrames(this.separators, this.strip, frames);
     if (frames.length > 0) return { value: frames, done: false };
     if (!this.reader.eofReceived) return null;
     this.finish();
     const tail = this.reader.finishAtEof(this.partial, null);
-    return tail === null ? PollingIterator.DONE : { value: [tail], done: false };
+    return tail === null ? PollingIterator.done() : { value: [tail], done: false };
   }
 }
 
@@ -66,6 +55,6 @@ export class ChunkIterator extends PollingIterator<Buffer> {
     if (chunk !== null) return { value: chunk, done: false };
     if (!this.reader.eofReceived) return null;
     this.finish();
-    return PollingIterator.DONE;
+    return PollingIterator.done();
   }
 }

@@ -1,7 +1,7 @@
 import type { StreamReader } from './reader';
 
-const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
-const DONE_PROMISE: Promise<IteratorReturnResult<undefined>> = Promise.resolve(DONE);
+/** The end of an iteration: a fresh object each time, so no caller can change another's. */
+const done = (): IteratorReturnResult<undefined> => ({ value: undefined, done: true });
 
 /**
  * The shared machinery of the reader's hand-written async iterators (frames, batches, chunks).
@@ -27,7 +27,7 @@ export abstract class PollingIterator<T> implements AsyncIterableIterator<T> {
   ) {}
 
   /**
-   * The next item if one can be had without waiting, `DONE` at the end, or `null` to wait for more
+   * The next item if one can be had without waiting, `done()` at the end, or `null` to wait for more
    * data. Throws to end the iteration with an error.
    */
   protected abstract step(): IteratorResult<T> | null;
@@ -37,10 +37,13 @@ export abstract class PollingIterator<T> implements AsyncIterableIterator<T> {
     this.finished = true;
   }
 
-  protected static readonly DONE = DONE;
+  /** The result that ends an iteration. */
+  protected static done(): IteratorReturnResult<undefined> {
+    return done();
+  }
 
   next(): Promise<IteratorResult<T>> {
-    if (this.finished) return DONE_PROMISE;
+    if (this.finished) return Promise.resolve(done());
     if (this.resolvePending !== null) {
       return Promise.reject(
         new Error(`${this.method}(): next() called again before the previous next() settled`),
@@ -67,9 +70,9 @@ export abstract class PollingIterator<T> implements AsyncIterableIterator<T> {
     if (resolve !== null) {
       this.reader.cancelWait(this.wake);
       this.clearPending();
-      resolve(DONE);
+      resolve(done());
     }
-    return DONE_PROMISE;
+    return Promise.resolve(done());
   }
 
   [Symbol.asyncIterator](): this {

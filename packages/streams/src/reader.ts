@@ -412,8 +412,13 @@ export class StreamReader implements AsyncIterable<Buffer> {
   pollFrame(separators: readonly Buffer[], strip: boolean): Buffer | null {
     if (this.error !== null) throw this.error;
     const buffer = this.buffer;
-    const match = buffer.find(separators);
-    if (match === null) {
+    const fast = buffer.takeFrameInFirstChunk(separators, strip, this.limit);
+    if (fast !== null) {
+      if (this.paused) this.maybeResume();
+      return fast;
+    }
+    const end = buffer.findEnd(separators);
+    if (end === -1) {
       let longest = 0;
       for (const separator of separators) longest = Math.max(longest, separator.length);
       const scanned = buffer.length + 1 - longest;
@@ -422,18 +427,38 @@ export class StreamReader implements AsyncIterable<Buffer> {
       }
       return null;
     }
-    if (match.shortestStart > this.limit) {
-      throw new LimitOverrunError('Separator is found, but chunk is longer than limit', match.shortestStart);
+    if (buffer.matchShortestStart > this.limit) {
+      throw new LimitOverrunError('Separator is found, but chunk is longer than limit', buffer.matchShortestStart);
     }
-    let frame: Buffer;
-    if (strip) {
-      frame = buffer.take(match.start);
-      buffer.discard(match.end - match.start);
-    } else {
-      frame = buffer.take(match.end);
-    }
+    const frame = buffer.takeFrame(strip ? buffer.matchStart : end, end);
     if (this.paused) this.maybeResume();
     return frame;
+  }
+
+  /**
+   * Appends every buffered frame to `frames` (at least none), the fast way where it can; throws as
+   * `pollFrame` does only when no frame was taken.
+   * @internal
+   */
+  pollFrames(separators: readonly Buffer[], strip: boolean, frames: Buffer[]): void {
+    if (this.error !== null) throw this.error;
+    const buffer = this.buffer;
+    const limit = this.limit;
+    const before = frames.length;
+    for (;;) {
+      buffer.takeFramesInFirstChunk(separators, strip, limit, frames);
+      let frame: Buffer | null;
+      try {
+        frame = this.pollFrame(separators, strip);
+      } catch (error) {
+        // The frames taken come first; the error (which left the data as it was) comes next time.
+        if (frames.length > before) break;
+        throw error;
+      }
+      if (frame === null) break;
+      frames.push(frame);
+    }
+    if (this.paused) this.maybeResume();
   }
 
   /**

@@ -107,7 +107,7 @@ describe('FrameBuffer', () => {
     expect(buffer.find(separators)).toBeNull();
   });
 
-  test('the first-ending match wins, a tie goes to the shorter separator', () => {
+  test('the first-ending match wins; on a tie the frame stops before the longest, the limit counts the shortest', () => {
     const buffer = new FrameBuffer();
     buffer.append(Buffer.from('abcXYZd'));
     // 'bcXYZ' starts first but 'XY' ends first.
@@ -254,6 +254,81 @@ describe('FrameBuffer', () => {
       ),
       { numRuns: 1500 },
     );
+  });
+
+  test('property: the fast paths (findEnd/takeFrame, first-chunk single and bulk) give the reference frames', () => {
+    type Way = 'find' | 'findEnd' | 'single' | 'bulk';
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...SEPARATOR_SETS),
+        dataArbitrary,
+        chunkSizesArbitrary,
+        fc.array(fc.constantFrom<Way>('find', 'findEnd', 'single', 'bulk'), { minLength: 1, maxLength: 10 }),
+        fc.boolean(),
+        fc.integer({ min: 0, max: 12 }),
+        (separator, data, sizes, ways, strip, maxFrameLength) => {
+          const separators = toSeparatorBytes(separator);
+          // The reference: frames of the whole string, split at first-ending matches.
+          const expected: string[] = [];
+          let rest = data;
+          for (let match = referenceFind(rest, separators); match !== null; match = referenceFind(rest, separators)) {
+            expected.push(rest.subarray(0, strip ? match.start : match.end).toString('latin1'));
+            rest = rest.subarray(match.end);
+          }
+          const buffer = new FrameBuffer();
+          const frames: string[] = [];
+          let step = 0;
+          const one = (): boolean => {
+            const way = ways[step++ % ways.length];
+            if (way === 'single' || way === 'bulk') {
+              const before = buffer.length;
+              if (way === 'single') {
+                const frame = buffer.takeFrameInFirstChunk(separators, strip, maxFrameLength);
+                if (frame !== null) {
+                  expect(frame.length).toBeLessThanOrEqual(maxFrameLength + (strip ? 0 : separators[0].length));
+                  frames.push(frame.toString('latin1'));
+                  return true;
+                }
+              } else {
+                const taken: Buffer[] = [];
+                const count = buffer.takeFramesInFirstChunk(separators, strip, maxFrameLength, taken);
+                expect(count).toBe(taken.length);
+                frames.push(...taken.map((frame) => frame.toString('latin1')));
+                if (count > 0) return true;
+              }
+              expect(buffer.length).toBe(before); // nothing taken, nothing changed
+            }
+            if (way === 'find') {
+              const match = buffer.find(separators);
+              if (match === null) return false;
+              frames.push(buffer.take(strip ? match.start : match.end).toString('latin1'));
+              buffer.discard(strip ? match.end - match.start : 0);
+              return true;
+            }
+            const end = buffer.findEnd(separators);
+            if (end === -1) return false;
+            frames.push(buffer.takeFrame(strip ? buffer.matchStart : end, end).toString('latin1'));
+            return true;
+          };
+          for (const chunk of chunked(data, sizes)) {
+            buffer.append(chunk);
+            while (one());
+          }
+          while (one());
+          expect(frames).toEqual(expected);
+          expect(buffer.takeAll().equals(rest)).toBe(true);
+        },
+      ),
+      { numRuns: 1500 },
+    );
+  });
+
+  test('takeFrame rejects impossible lengths without changing anything', () => {
+    const buffer = new FrameBuffer();
+    buffer.append(Buffer.from('abc\n'));
+    expect(() => buffer.takeFrame(3, 2)).toThrow(RangeError);
+    expect(() => buffer.takeFrame(2, 5)).toThrow(/5 bytes: 4 buffered/);
+    expect(buffer.length).toBe(4);
   });
 
   test('property: take(n) and discard(n) at random counts give the same bytes as slicing', () => {

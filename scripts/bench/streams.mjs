@@ -1,0 +1,378 @@
+#!/usr/bin/env node
+// Benchmark of @asynchat/streams (issue 2) against a raw 'data' + Buffer.indexOf framer and CPython
+// 3.11 asyncio, all measured in the same run on the same machine.
+//
+//   pnpm build && node scripts/bench/streams.mjs [--quick] [--write]
+//
+// Workload: 2,000,000 lines of 16 bytes ('L' + 14 digits + '\n', 32 MB) sent over 127.0.0.1 by a
+// separate Node process in 1 MiB writes that respect 'drain'. Each receiver mode runs in a fresh
+// process that serves one untimed warm-up connection and then timed ones; the whole set of modes
+// is repeated in rounds and the median of all timed runs is reported. Every run checks the frame
+// count and the payload byte count. Time: from accepting the connection to having counted the
+// last frame at EOF.
+//
+// Receivers:
+//   raw        socket 'data' handler + chunk list + Buffer.indexOf(10): the baseline (a Buffer per frame)
+//   frames     for await (const frame of reader.frames('\n'))
+//   batches    for await (const batch of reader.batches('\n')) for (const frame of batch)
+//   readUntil  for (;;) await reader.readUntil('\n')   (asyncio's loop, IncompleteReadError at EOF)
+//   asyncio    CPython: await reader.readuntil(b'\n') (streams_asyncio_server.py), when python3 exists
+// Plus, in-process: one 16 MiB frame fed in 16 KiB chunks (a wait between chunks) against a 1 MiB
+// frame, to show there is no quadratic path (linear would be 16x).
+//
+// Targets (issue 2): frames >= 0.5x raw, batches >= 0.8x, readUntil >= 0.35x, each >= 3x asyncio;
+// 16 MiB frame <= 25x the 1 MiB frame. --write puts the table into docs/benchmarks.md (the
+// streams section only). --quick: 200,000 lines and fewer runs.
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import * as net from 'node:net';
+import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..');
+const distEntry = join(root, 'packages', 'streams', 'dist', 'index.js');
+const pythonServer = join(here, 'streams_asyncio_server.py');
+const self = fileURLToPath(import.meta.url);
+
+const argv = process.argv.slice(2).filter((flag) => flag !== '--');
+const option = (name, fallback) => {
+  const index = argv.indexOf(name);
+  return index >= 0 ? argv[index + 1] : fallback;
+};
+
+const LINE_LENGTH = 16;
+const WRITE_SIZE = 1024 * 1024;
+
+async function loadStreams() {
+  if (!existsSync(distEntry)) {
+    console.error(`bench streams: ${distEntry} not found: run 'pnpm build' first`);
+    process.exit(2);
+  }
+  return import(pathToFileURL(distEntry).href);
+}
+
+// ------------------------------------------------------------------------------------------ sender
+
+function buildPayload(lines) {
+  const payload = Buffer.allocUnsafe(lines * LINE_LENGTH);
+  for (let i = 0; i < lines; i++) {
+    payload.write(`L${String(i).padStart(LINE_LENGTH - 2, '0')}\n`, i * LINE_LENGTH, 'latin1');
+  }
+  return payload;
+}
+
+async function runSender(port, lines) {
+  const payload = buildPayload(lines);
+  const socket = net.connect({ host: '127.0.0.1', port, allowHalfOpen: true });
+  await once(socket, 'connect');
+  socket.setNoDelay(true);
+  socket.resume();
+  for (let offset = 0; offset < payload.length; offset += WRITE_SIZE) {
+    if (!socket.write(payload.subarray(offset, offset + WRITE_SIZE))) await once(socket, 'drain');
+  }
+  socket.end();
+  await once(socket, 'close');
+}
+
+// --------------------------------------------------------------------------------------- receivers
+
+/** Counts frames on each connection with `count(socket or reader)`, prints one JSON line each. */
+async function runReceiver(mode, connections) {
+  let remaining = connections;
+  const begin = () => ({ wall: process.hrtime.bigint(), cpu: process.cpuUsage() });
+  const report = (frames, bytes, started) => {
+    const seconds = Number(process.hrtime.bigint() - started.wall) / 1e9;
+    const cpu = process.cpuUsage(started.cpu);
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+    process.stdout.write(`${JSON.stringify({ frames, bytes, seconds, cpuSeconds })}\n`);
+    remaining -= 1;
+    if (remaining === 0) setImmediate(() => process.exit(0));
+  };
+
+  let server;
+  if (mode === 'raw') {
+    server = net.createServer({ allowHalfOpen: true }, (socket) => {
+      const started = begin();
+      let frames = 0;
+      let bytes = 0;
+      let pending = [];
+      socket.on('data', (chunk) => {
+        let start = 0;
+        let newline = chunk.indexOf(10);
+        if (newline !== -1 && pending.length > 0) {
+          pending.push(chunk.subarray(0, newline));
+          const frame = Buffer.concat(pending);
+          frames++;
+          bytes += frame.length;
+          pending = [];
+          start = newline + 1;
+          newline = chunk.indexOf(10, start);
+        }
+        while (newline !== -1) {
+          const frame = chunk.subarray(start, newline);
+          frames++;
+          bytes += frame.length;
+          start = newline + 1;
+          newline = chunk.indexOf(10, start);
+        }
+        if (start < chunk.length) pending.push(start === 0 ? chunk : chunk.subarray(start));
+      });
+      socket.on('end', () => {
+        report(frames, bytes, started);
+        socket.end();
+      });
+    });
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  } else {
+    const { startServer, IncompleteReadError } = await loadStreams();
+    const counters = {
+      async frames(reader) {
+        let frames = 0;
+        let bytes = 0;
+        for await (const frame of reader.frames('\n')) {
+          frames++;
+          bytes += frame.length;
+        }
+        return [frames, bytes];
+      },
+      async batches(reader) {
+        let frames = 0;
+        let bytes = 0;
+        for await (const batch of reader.batches('\n')) {
+          for (const frame of batch) {
+            frames++;
+            bytes += frame.length;
+          }
+        }
+        return [frames, bytes];
+      },
+      async readUntil(reader) {
+        let frames = 0;
+        let bytes = 0;
+        for (;;) {
+          let line;
+          try {
+            line = await reader.readUntil('\n');
+          } catch (error) {
+            if (error instanceof IncompleteReadError && error.partial.length === 0) break;
+            throw error;
+          }
+          frames++;
+          bytes += line.length - 1;
+        }
+        return [frames, bytes];
+      },
+    };
+    const count = counters[mode];
+    if (count === undefined) throw new Error(`unknown mode ${mode}`);
+    server = await startServer(
+      async (reader, writer) => {
+        const started = begin();
+        const [frames, bytes] = await count(reader);
+        report(frames, bytes, started);
+        writer.close();
+      },
+      { host: '127.0.0.1', port: 0 },
+    );
+    server = server.netServer;
+  }
+  process.stdout.write(`PORT ${server.address().port}\n`);
+}
+
+// -------------------------------------------------------------------------------------- long frame
+
+async function runLongFrame(runs) {
+  const { StreamReader } = await loadStreams();
+  const chunkSize = 16 * 1024;
+  const measure = async (size) => {
+    const body = Buffer.alloc(size - 1, 'x');
+    const chunks = [];
+    for (let offset = 0; offset < body.length; offset += chunkSize) chunks.push(body.subarray(offset, offset + chunkSize));
+    chunks.push(Buffer.from('\n'));
+    const reader = new StreamReader({ limit: size + 1 });
+    const started = process.hrtime.bigint();
+    const frame = reader.readUntil('\n');
+    for (const chunk of chunks) {
+      reader.feedData(chunk);
+      // Let the pending read look at each chunk, as it would between socket reads.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const result = await frame;
+    const milliseconds = Number(process.hrtime.bigint() - started) / 1e6;
+    if (result.length !== size) throw new Error(`long frame: got ${result.length} bytes, expected ${size}`);
+    return milliseconds;
+  };
+  const results = {};
+  for (const size of [1024 * 1024, 16 * 1024 * 1024]) {
+    await measure(size); // warm-up
+    const times = [];
+    for (let i = 0; i < runs; i++) times.push(await measure(size));
+    results[size] = { median: median(times), times };
+  }
+  process.stdout.write(`${JSON.stringify(results)}\n`);
+}
+
+// ------------------------------------------------------------------------------------ orchestrator
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** Starts a receiver process, drives `connections` sender runs at it, returns the per-run reports. */
+async function driveReceiver(command, args, connections, lines) {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = once(child, 'exit');
+  const lineReader = createInterface({ input: child.stdout });
+  const iterator = lineReader[Symbol.asyncIterator]();
+  const nextLine = async () => {
+    const { value, done } = await iterator.next();
+    if (done) throw new Error(`${command} ${args.join(' ')} exited early`);
+    return value;
+  };
+  const portLine = await nextLine();
+  const port = Number(/^PORT (\d+)$/.exec(portLine)?.[1]);
+  if (!port) throw new Error(`unexpected receiver output: ${portLine}`);
+  const reports = [];
+  for (let i = 0; i < connections; i++) {
+    const sender = spawn(process.execPath, [self, '--sender', String(port), String(lines)], { stdio: 'inherit' });
+    const [report] = await Promise.all([nextLine().then(JSON.parse), once(sender, 'exit')]);
+    if (report.frames !== lines || report.bytes !== lines * (LINE_LENGTH - 1)) {
+      throw new Error(`${args.join(' ')}: counted ${report.frames} frames / ${report.bytes} bytes, expected ${lines} / ${lines * (LINE_LENGTH - 1)}`);
+    }
+    reports.push(report);
+  }
+  await exited;
+  return reports;
+}
+
+function machine() {
+  let cpu = 'unknown CPU';
+  try {
+    cpu = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? cpu;
+  } catch {
+    // not Linux: keep 'unknown CPU'
+  }
+  return { cores: availableParallelism(), cpu, node: process.version };
+}
+
+function pythonVersion() {
+  const result = spawnSync('python3', ['--version'], { encoding: 'utf8' });
+  if (result.status !== 0) return null;
+  return (result.stdout || result.stderr).trim();
+}
+
+async function orchestrate() {
+  const quick = argv.includes('--quick');
+  const lines = Number(option('--lines', quick ? 200_000 : 2_000_000));
+  const rounds = Number(option('--rounds', quick ? 1 : 2));
+  const timedPerProcess = Number(option('--runs', 3));
+  await loadStreams(); // fail early when the package is not built
+  const python = pythonVersion();
+  const allModes = ['raw', 'frames', 'batches', 'readUntil', ...(python ? ['asyncio'] : [])];
+  const chosen = option('--modes', null)?.split(',');
+  const modes = chosen ? allModes.filter((mode) => mode === 'raw' || mode === 'asyncio' || chosen.includes(mode)) : allModes;
+  const rates = Object.fromEntries(modes.map((mode) => [mode, []]));
+  const cpuRates = Object.fromEntries(modes.map((mode) => [mode, []]));
+
+  for (let round = 1; round <= rounds; round++) {
+    for (const mode of modes) {
+      const connections = timedPerProcess + 1;
+      const [command, args] =
+        mode === 'asyncio'
+          ? ['python3', [pythonServer, '--connections', String(connections)]]
+          : [process.execPath, [self, '--receiver', mode, String(connections)]];
+      const reports = await driveReceiver(command, args, connections, lines);
+      const timed = reports.slice(1).map((report) => report.frames / report.seconds);
+      rates[mode].push(...timed);
+      cpuRates[mode].push(...reports.slice(1).map((report) => report.frames / report.cpuSeconds));
+      console.error(`round ${round} ${mode.padEnd(9)} ${timed.map((rate) => (rate / 1e6).toFixed(2)).join(' ')} M lines/s`);
+    }
+  }
+
+  const longFrameChild = spawnSync(process.execPath, [self, '--long-frame', String(quick ? 3 : 5)], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  if (longFrameChild.status !== 0) throw new Error('long-frame measurement failed');
+  const longFrame = JSON.parse(longFrameChild.stdout);
+  const small = longFrame[1024 * 1024].median;
+  const large = longFrame[16 * 1024 * 1024].median;
+
+  const medians = Object.fromEntries(modes.map((mode) => [mode, median(rates[mode])]));
+  const cpuMedians = Object.fromEntries(modes.map((mode) => [mode, median(cpuRates[mode])]));
+  const targets = { frames: 0.5, batches: 0.8, readUntil: 0.35 };
+  const descriptions = {
+    raw: "`'data'` + `Buffer.indexOf` framer (baseline)",
+    frames: "`for await (const frame of reader.frames('\\n'))`",
+    batches: "`for await (const batch of reader.batches('\\n'))`",
+    readUntil: "`await reader.readUntil('\\n')` loop",
+    asyncio: `CPython asyncio \`await reader.readuntil(b'\\n')\` (${python ?? 'absent'})`,
+  };
+  const verdicts = [];
+  const ratio = (value) => `${value.toFixed(2)}`;
+  const rows = modes.map((mode) => {
+    const rate = medians[mode];
+    const toRaw = rate / medians.raw;
+    const toPython = python ? rate / medians.asyncio : null;
+    const cpuToRaw = cpuMedians[mode] / cpuMedians.raw;
+    const cpuToPython = python ? cpuMedians[mode] / cpuMedians.asyncio : null;
+    let target = '';
+    if (mode in targets) {
+      const rawMet = toRaw >= targets[mode];
+      const pythonMet = toPython === null || toPython >= 3;
+      target = `>= ${targets[mode]}x raw: ${rawMet ? 'met' : '**missed**'}; >= 3x asyncio: ${toPython === null ? 'n/a' : pythonMet ? 'met' : '**missed**'}`;
+      if (!rawMet) verdicts.push(`${mode}: ${toRaw.toFixed(2)}x raw, target ${targets[mode]}x (short by ${((1 - toRaw / targets[mode]) * 100).toFixed(0)}%)`);
+      if (!pythonMet) verdicts.push(`${mode}: ${toPython.toFixed(2)}x asyncio, target 3x`);
+    }
+    const runs = rates[mode].map((value) => (value / 1e6).toFixed(2)).join(', ');
+    return `| ${mode} | ${descriptions[mode]} | **${(rate / 1e6).toFixed(2)}** | ${runs} | **${ratio(toRaw)}** | ${toPython === null ? '—' : ratio(toPython)} | ${ratio(cpuToRaw)} | ${cpuToPython === null ? '—' : ratio(cpuToPython)} | ${target} |`;
+  });
+  const longRatio = large / small;
+  if (longRatio > 25) verdicts.push(`16 MiB frame: ${longRatio.toFixed(1)}x the 1 MiB frame, target <= 25x`);
+
+  const { cores, cpu, node } = machine();
+  const table = [
+    `Benchmark: \`scripts/bench/streams.mjs\`${quick ? ' (`--quick`)' : ''}, run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${cores} cores, ${cpu}, Node ${node}${python ? `, ${python}` : ''}.`,
+    `Workload: ${lines.toLocaleString('en-US')} lines of ${LINE_LENGTH} bytes over 127.0.0.1, sent by a separate Node process in 1 MiB writes; each mode in fresh processes (${rounds} round(s) x (1 warm-up + ${timedPerProcess} timed runs)), median of the timed runs, frame and byte counts checked on every run. "x raw" and "x asyncio" compare the wall-clock rates (accept to EOF); the "CPU time" columns compare lines per second of the receiver's own CPU time, which the other processes on a shared machine disturb less.`,
+    '',
+    '| mode | what | M lines/s (median) | runs (M lines/s) | x raw | x asyncio | x raw, CPU time | x asyncio, CPU time | target (on the wall-clock ratios) |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...rows,
+    '',
+    `One frame in 16 KiB chunks (a wait between chunks), \`readUntil\`, median of ${quick ? 3 : 5}: 1 MiB ${small.toFixed(1)} ms, 16 MiB ${large.toFixed(1)} ms: **${longRatio.toFixed(1)}x** (linear = 16x; target <= 25x: ${longRatio <= 25 ? 'met' : 'MISSED'}).`,
+    '',
+    verdicts.length === 0 ? 'All targets met in this run.' : `Targets missed in this run: ${verdicts.join('; ')}.`,
+  ].join('\n');
+  console.log(table);
+
+  if (argv.includes('--write')) writeSection(table);
+}
+
+/** Replaces the streams section of docs/benchmarks.md (re-read right before writing). */
+function writeSection(table) {
+  const docPath = join(root, 'docs', 'benchmarks.md');
+  const notes = existsSync(join(here, 'streams-notes.md')) ? `\n\n${readFileSync(join(here, 'streams-notes.md'), 'utf8').trim()}` : '';
+  const body = `## streams\n\n${table}${notes}\n`;
+  const text = readFileSync(docPath, 'utf8');
+  const start = '<!-- streams:start -->';
+  const end = '<!-- streams:end -->';
+  const from = text.indexOf(start);
+  const to = text.indexOf(end);
+  if (from === -1 || to === -1 || to < from) throw new Error(`${docPath}: streams markers not found`);
+  writeFileSync(docPath, `${text.slice(0, from + start.length)}\n${body}${text.slice(to)}`);
+  console.error(`wrote the streams section of ${docPath}`);
+}
+
+// ------------------------------------------------------------------------------------------- main
+
+const role = argv[0];
+if (role === '--sender') await runSender(Number(argv[1]), Number(argv[2]));
+else if (role === '--receiver') await runReceiver(argv[1], Number(argv[2]));
+else if (role === '--long-frame') await runLongFrame(Number(argv[1]));
+else await orchestrate();
