@@ -86,7 +86,14 @@ export function analyseRaw(options: AnalyseOptions): RawProjectAnalysis {
     const text = prefilter.texts.get(path);
     if (text === undefined) continue;
     // Parent pointers are set by assignParents: TypeScript's own pass (setParentNodes) is several times slower.
-    const sourceFile = typescript.createSourceFile(path, text, typescript.ScriptTarget.Latest, false, scriptKindOf(path));
+    // JSDoc is never needed here (markers are line comments): skipping its parse saves time on documented code.
+    const sourceFile = typescript.createSourceFile(
+      path,
+      text,
+      { languageVersion: typescript.ScriptTarget.Latest, jsDocParsingMode: typescript.JSDocParsingMode.ParseNone },
+      false,
+      scriptKindOf(path),
+    );
     assignParents(sourceFile);
     sourceFiles.set(path, sourceFile);
     scopes.set(path, readModuleScope(path, sourceFile));

@@ -4,9 +4,9 @@
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { ModuleResolver } from '../analyse/module-resolver';
-import { discoverFiles, MissingPathError } from '../discover/discover';
-import { prefilterFiles, type PrefilterResult } from '../discover/prefilter';
+import { MissingPathError } from '../discover/discover';
+import type { SelectionRequest } from '../discover/select-files';
+import { selectFilesInParallel } from '../discover/select-files-in-parallel';
 import {
   BaselineFormatError,
   baselineKey,
@@ -90,27 +90,6 @@ function readRequest(argv: string[]): CheckRequest | 'help' {
   };
 }
 
-/** The tsconfig to use: the one given, else tsconfig.json in the cwd, else in the repository root. */
-function findTsconfig(request: CheckRequest, cwd: string, root: string): string | undefined {
-  if (request.tsconfig !== undefined) {
-    const path = resolve(cwd, request.tsconfig);
-    if (!existsSync(path)) throw new UsageError(`--tsconfig ${request.tsconfig}: no such file`);
-    return path;
-  }
-  for (const directory of [cwd, root]) {
-    const path = join(directory, 'tsconfig.json');
-    if (existsSync(path)) return path;
-  }
-  return undefined;
-}
-
-/** A tsconfig whose text cannot introduce path aliases lets the prefilter run without loading TypeScript. */
-function mayDefineAliases(tsconfig: string | undefined): boolean {
-  if (tsconfig === undefined) return false;
-  const text = readFileSync(tsconfig, 'utf8');
-  return text.includes('"paths"') || text.includes('"baseUrl"') || text.includes('"extends"');
-}
-
 function writeAtomically(path: string, text: string): void {
   const temporary = `${path}.${process.pid}.tmp`;
   writeFileSync(temporary, text);
@@ -149,33 +128,39 @@ async function check(argv: string[], io: CliIo): Promise<number> {
   }
   const cwd = resolve(io.cwd);
   const stdinPaths = request.stdin ? (await io.readStdin()).split(/\r?\n/) : undefined;
-  const discovery = discoverFiles({
-    cwd,
-    paths: request.paths,
-    ignore: request.ignore,
-    gitignore: request.gitignore,
-    ...(stdinPaths ? { stdinPaths } : {}),
-    ...(request.shard ? { shard: request.shard } : {}),
-  });
-  const tsconfig = findTsconfig(request, cwd, discovery.root);
+  let tsconfig: string | undefined;
+  if (request.tsconfig !== undefined) {
+    tsconfig = resolve(cwd, request.tsconfig);
+    if (!existsSync(tsconfig)) throw new UsageError(`--tsconfig ${request.tsconfig}: no such file`);
+  }
+  const selectionRequest: SelectionRequest = {
+    discover: {
+      cwd,
+      paths: request.paths,
+      ignore: request.ignore,
+      gitignore: request.gitignore,
+      ...(stdinPaths ? { stdinPaths } : {}),
+      ...(request.shard ? { shard: request.shard } : {}),
+    },
+    ...(tsconfig ? { tsconfig } : {}),
+  };
+  // TypeScript loads while a worker thread walks and reads the files.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const selection = await selectFilesInParallel(selectionRequest, () => require('../analyse/typescript'), io.env);
+  const { discovery, prefilter } = selection;
+  tsconfig = selection.tsconfig;
 
   let findings: LocatedFinding[] = [];
   let filesParsed = 0;
-  if (discovery.files.length > 0) {
-    let prefilter: PrefilterResult | undefined;
-    if (!mayDefineAliases(tsconfig)) {
-      prefilter = prefilterFiles(discovery.files, { resolver: new ModuleResolver(undefined, discovery.files) });
-    }
-    // TypeScript is loaded only when some file can reach the shim: a clean codebase is checked in the time it takes to read it.
-    if (prefilter === undefined || prefilter.candidates.length > 0) {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { analyseRaw } = require('../analyse/raw-analysis') as typeof import('../analyse/raw-analysis');
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { collectFindings } = require('../report/findings') as typeof import('../report/findings');
-      const analysis = analyseRaw({ files: discovery.files, ...(tsconfig ? { tsconfig } : {}), ...(prefilter ? { prefilter } : {}) });
-      findings = collectFindings(analysis, cwd);
-      filesParsed = analysis.stats.filesParsed;
-    }
+  // Without candidates there is nothing to parse (a clean codebase is checked in the time it takes to read it).
+  if (discovery.files.length > 0 && (prefilter === undefined || prefilter.candidates.length > 0)) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { analyseRaw } = require('../analyse/raw-analysis') as typeof import('../analyse/raw-analysis');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { collectFindings } = require('../report/findings') as typeof import('../report/findings');
+    const analysis = analyseRaw({ files: discovery.files, ...(tsconfig ? { tsconfig } : {}), ...(prefilter ? { prefilter } : {}) });
+    findings = collectFindings(analysis, cwd);
+    filesParsed = analysis.stats.filesParsed;
   }
 
   let reported: LocatedFinding[] = findings;
