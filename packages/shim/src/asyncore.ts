@@ -214,10 +214,16 @@ function collectInterest(map: SocketMap): Interest[] {
   return interests;
 }
 
-/** Waits (up to `timeout` seconds) until one of the interests is ready; true if one is. */
-async function select(interests: Interest[], timeout: number | null): Promise<boolean> {
+/**
+ * Waits (up to `timeout` seconds) until one of the interests is ready; true if one is. With
+ * `hangUps`, a reset or failed socket counts as ready too (poll() always reports POLLHUP/POLLERR).
+ */
+async function select(interests: Interest[], timeout: number | null, hangUps: boolean): Promise<boolean> {
   const ready = (): boolean =>
-    interests.some((interest) => (interest.read && readReady(interest.obj)) || (interest.write && writeReady(interest.obj)) || hungUp(interest.obj));
+    interests.some(
+      (interest) =>
+        (interest.read && readReady(interest.obj)) || (interest.write && writeReady(interest.obj)) || (hangUps && hungUp(interest.obj)),
+    );
   if (ready()) return true;
   if (timeout !== null && timeout <= 0) return false;
   const deadline = timeout === null ? Infinity : Date.now() + timeout * 1000;
@@ -244,7 +250,7 @@ export async function poll(timeout: number | null = 0.0, map: SocketMap = socket
     await sleep(timeout);
     return;
   }
-  if (!(await select(interests, timeout))) return;
+  if (!(await select(interests, timeout, false))) return;
   const readers = interests.filter((interest) => interest.read && readReady(interest.obj));
   const writers = interests.filter((interest) => interest.write && writeReady(interest.obj));
   for (const { fd } of readers) {
@@ -273,7 +279,7 @@ export async function poll2(timeout: number | null = 0.0, map: SocketMap = socke
     await sleep(timeout);
     return;
   }
-  if (!(await select(interests, timeout))) return;
+  if (!(await select(interests, timeout, true))) return;
   const events = interests.map((interest) => ({
     fd: interest.fd,
     readable: interest.read && readReady(interest.obj),
