@@ -48,7 +48,14 @@ export function fromSocket(socket: net.Socket, options: StreamReaderOptions = {}
     reader.setException(toConnectionError(error, reader.buffered));
   });
   socket.on('close', end);
-  if (socket.readableEnded) end();
+  if (socket.destroyed) {
+    // Already gone: its 'close' has fired, so report the end (or the error) now.
+    const error = socket.errored;
+    if (error !== null && error !== undefined) {
+      ended = true;
+      reader.setException(toConnectionError(error, 0));
+    } else end();
+  } else if (socket.readableEnded) end();
   else if (socket.isPaused()) socket.resume();
   return { reader, writer };
 }
@@ -64,6 +71,8 @@ export function fromSocket(socket: net.Socket, options: StreamReaderOptions = {}
  */
 export function openConnection(options: OpenConnectionOptions): Promise<StreamPair> {
   const { limit, ...connectOptions } = options;
+  // Checked before connecting, so a bad limit is the caller's error, not a connected socket's.
+  new StreamReader({ limit });
   return new Promise<StreamPair>((resolve, reject) => {
     const socket = net.connect({ allowHalfOpen: true, ...connectOptions } as net.NetConnectOpts);
     const onError = (error: Error): void => reject(error);

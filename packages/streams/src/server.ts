@@ -1,6 +1,6 @@
 import * as net from 'node:net';
 import { fromSocket } from './connection';
-import type { StreamReader, StreamReaderOptions } from './reader';
+import { StreamReader, type StreamReaderOptions } from './reader';
 import type { StreamWriter } from './writer';
 
 /** A connection handler: called with each new connection's reader and writer. */
@@ -147,6 +147,8 @@ export function startServer(handler: ConnectionHandler, options: StartServerOpti
     throw new TypeError(`startServer(): the handler must be a function, got ${typeof handler}`);
   }
   const { limit, onHandlerError = logHandlerError, ...netOptions } = options;
+  // Checked now: a bad limit would otherwise fail every connection.
+  new StreamReader({ limit });
   const netServer = net.createServer({ allowHalfOpen: true, ...netOptions });
   const server = new Server(netServer);
 

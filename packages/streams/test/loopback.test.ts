@@ -1,6 +1,7 @@
 import * as net from 'node:net';
 import {
   ConnectionResetError,
+  fromSocket,
   IncompleteReadError,
   openConnection,
   startServer,
@@ -287,6 +288,29 @@ test('openConnection rejects when nothing listens; startServer rejects on a busy
   const freePort = (probe.address() as net.AddressInfo).port;
   await new Promise<void>((resolve) => probe.close(() => resolve()));
   await expect(openConnection({ host: '127.0.0.1', port: freePort })).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+});
+
+test('a bad limit is refused before any connection', () => {
+  expect(() => openConnection({ host: '127.0.0.1', port: 1, limit: 0 })).toThrow(RangeError);
+  expect(() => startServer(() => undefined, { host: '127.0.0.1', port: 0, limit: -1 })).toThrow(/positive integer/);
+  expect(() => startServer('nope' as unknown as () => void)).toThrow(TypeError);
+});
+
+test('fromSocket on a socket that is already closed reports EOF instead of waiting forever', async () => {
+  const { port } = await serve((_reader, writer) => writer.close());
+  const socket = net.connect({ host: '127.0.0.1', port });
+  await new Promise((resolve) => socket.once('close', resolve));
+  const { reader } = fromSocket(socket);
+  expect(await reader.readFrame('\n')).toBeNull();
+  expect(reader.atEof()).toBe(true);
+});
+
+test('fromSocket refuses a socket with an encoding set', async () => {
+  const { port } = await serve((_reader, writer) => writer.close());
+  const socket = net.connect({ host: '127.0.0.1', port });
+  socket.setEncoding('utf8');
+  expect(() => fromSocket(socket)).toThrow(/encoding set \(utf8\)/);
+  socket.destroy();
 });
 
 test('Server: close stops accepting, closeClients flushes and closes, waitClosed resolves', async () => {
