@@ -206,10 +206,15 @@ export class async_chat extends dispatcher {
         this.#countDown(input, 1, lb);
       } else {
         const separators = terminator === this.#separatorSource ? this.#separators : this.#separatorsFor(terminator);
-        const match = input.find(separators);
-        if (match !== null) {
-          if (match.start > 0) this.#collect(input, match.start);
-          input.discard(match.end - match.start);
+        // The message before the terminator, terminator removed (one indexOf + one view when both
+        // lie in the first chunk; the general search otherwise).
+        let message = input.takeFrameInFirstChunk(separators, true, Infinity);
+        if (message === null) {
+          const end = input.findEnd(separators);
+          if (end !== -1) message = input.takeFrame(input.matchStart, end);
+        }
+        if (message !== null) {
+          if (message.length > 0) this.#collectMessage(input, message, separators[0]);
           this.found_terminator();
         } else {
           const index = input.prefixAtEnd(separators[0]);
@@ -231,6 +236,19 @@ export class async_chat extends dispatcher {
     } catch (error) {
       const rest = input.takeAll();
       input.append(data);
+      input.append(rest);
+      throw error;
+    }
+  }
+
+  /** Hands a message (already taken with its terminator) to collect; on an exception both go back. */
+  #collectMessage(input: FrameBuffer, message: Buffer, terminator: Buffer): void {
+    try {
+      this.collect_incoming_data(message);
+    } catch (error) {
+      const rest = input.takeAll();
+      input.append(message);
+      input.append(terminator);
       input.append(rest);
       throw error;
     }
