@@ -204,6 +204,8 @@ function orphanedImportEdits(input: ImportEditsInput, usesAfter: Map<string, num
   const edits: TextEdit[] = [];
   for (const statement of imports) {
     if (!Node.isImportDeclaration(statement)) continue;
+    // An import the translations already edit (a renamed specifier) is theirs.
+    if (input.edits.some((edit) => edit.start < statement.getEnd() && edit.end > statement.getStart())) continue;
     const site = { node: statement, kind: 'named', specifier: statement.getModuleSpecifierValue(), viaLocalModule: null, bindings: [] } satisfies LegacyImport;
     const edit = trimImport(input.text, site, (local) => !orphaned(local));
     if (edit !== null) edits.push(edit);

@@ -43,7 +43,7 @@ export function emitServerCall(plan: ServerCallSitePlan): TextEdit[] {
   const expression = plan.expression;
   if (!('getArguments' in expression)) return [];
   const args = (expression as unknown as { getArguments(): { getText(): string }[] }).getArguments().map((arg) => arg.getText());
-  const call = `${plan.server.functionName}(${args.join(', ')})`;
+  const call = `${plan.callee ?? plan.server.functionName}(${args.join(', ')})`;
   const started = plan.awaited ? `await ${call}` : `void ${call}`;
   const inStatement = expression.getParent()?.getKindName() === 'ExpressionStatement';
   const text = !inStatement && plan.awaited ? `await ${call}` : plan.declareAs !== null ? `const ${plan.declareAs} = ${started}` : started;

@@ -2,7 +2,8 @@
  * Plans one file: which classes are translated (handlers, servers), which call sites follow them,
  * and which constructs get a marker. Pure: analysis in, decisions out.
  */
-import { type ClassDeclaration, Node, SyntaxKind } from 'ts-morph';
+import { type ClassDeclaration, type ImportSpecifier, Node, SyntaxKind, type VariableDeclaration } from 'ts-morph';
+import { ModuleResolver } from '../analyse/module-resolver';
 import type { FileAnalysis, LegacyClass, ProjectAnalysis } from '../analyse/types';
 import { planHandler } from './handler';
 import { MARKER_RULES, TRANSLATION_RULES } from './rules';
@@ -200,6 +201,49 @@ export function planFile(analysis: ProjectAnalysis, file: FileAnalysis): FilePla
     if (!reverted) renames.push(...handlerRenames);
   }
 
+  // Servers translated in other files: `new EchoServer(...)` here follows, and so does its import.
+  const renamedImports = new Set<Node>();
+  for (const construction of file.sourceFile.getDescendantsOfKind(SyntaxKind.NewExpression)) {
+    const callee = construction.getExpression();
+    if (!Node.isIdentifier(callee)) continue;
+    const imported = importedLegacyClass(analysis, file, callee.getText());
+    if (imported === null) continue;
+    const { legacy, file: otherFile } = imported;
+    const declaration = legacy.node;
+    if (legacy.base !== 'dispatcher') continue;
+    const server = cachedPlan(analysis, otherFile)?.decisions.find((decision): decision is ServerPlan => decision.kind === 'server' && decision.node === declaration);
+    if (server === undefined) continue;
+    const parent = construction.getParent();
+    const awaited = awaitAllowed(construction, file.path);
+    const variable = Node.isVariableDeclaration(parent) ? parent : null;
+    if (!awaited || (!Node.isExpressionStatement(parent) && variable === null)) {
+      markers.push(marker(MARKER_RULES.legacyCallSite, `${callee.getText()} is now ${server.functionName}(), which returns a Promise<Server>: await it in an async function`, nearestStatement(construction)));
+      continue;
+    }
+    callSites.push({ kind: 'server-call', rules: [TRANSLATION_RULES.startServer], expression: construction, server, awaited, declareAs: null, callee: callee.getText() });
+    const statement = variable === null ? parent : variable.getFirstAncestorByKind(SyntaxKind.VariableStatement);
+    if (statement !== undefined) serverStarts.set(statement, { statement, variable: variable?.getName() ?? null, awaited });
+    const specifier = importSpecifierOf(file, callee.getText());
+    if (specifier !== null && !renamedImports.has(specifier)) {
+      renamedImports.add(specifier);
+      const alias = specifier.getAliasNode();
+      renames.push({ kind: 'rename', rules: [TRANSLATION_RULES.startServer], node: specifier.getNameNode(), text: server.functionName });
+      if (alias === undefined) {
+        // The local name changes with the import: every use in this file follows.
+        for (const site of callSites) if (site.callee === callee.getText()) site.callee = server.functionName;
+      }
+    }
+  }
+  for (const site of callSites) if (site.callee === undefined) site.callee = site.server.functionName;
+  for (const site of callSites) {
+    const variable = site.expression.getParent();
+    if (Node.isVariableDeclaration(variable)) {
+      const edits = socketNameEdits(variable);
+      renames.push(...edits.renames);
+      markers.push(...edits.markers);
+    }
+  }
+
   // loop() after server starts.
   const loops: LoopCallPlan[] = [];
   const handledUses = new Set<Node>();
@@ -246,4 +290,79 @@ export function planFile(analysis: ProjectAnalysis, file: FileAnalysis): FilePla
 
   decisions.push(...removals, ...handlers.values(), ...servers, ...callSites, ...loops, ...renames, ...markers);
   return plan;
+}
+
+const planCache = new WeakMap<ProjectAnalysis, Map<string, FilePlan | null>>();
+
+/** planFile for another file of the project, memoised (null while that file is being planned: a cycle). */
+function cachedPlan(analysis: ProjectAnalysis, file: FileAnalysis): FilePlan | null {
+  let plans = planCache.get(analysis);
+  if (plans === undefined) {
+    plans = new Map();
+    planCache.set(analysis, plans);
+  }
+  if (plans.has(file.path)) return plans.get(file.path) ?? null;
+  plans.set(file.path, null);
+  const plan = planFile(analysis, file);
+  plans.set(file.path, plan);
+  return plan;
+}
+
+const resolvers = new WeakMap<ProjectAnalysis, ModuleResolver>();
+
+/** The legacy class a local name is imported as (`import { EchoServer } from './echo'`), or null. */
+function importedLegacyClass(analysis: ProjectAnalysis, file: FileAnalysis, local: string): { legacy: LegacyClass; file: FileAnalysis } | null {
+  const specifier = importSpecifierOf(file, local);
+  if (specifier === null) return null;
+  let resolver = resolvers.get(analysis);
+  if (resolver === undefined) {
+    resolver = new ModuleResolver(undefined, analysis.files.keys(), (path) => analysis.files.has(path));
+    resolvers.set(analysis, resolver);
+  }
+  const path = resolver.resolve(specifier.getImportDeclaration().getModuleSpecifierValue(), file.path);
+  const target = path === null ? undefined : analysis.files.get(path);
+  if (target === undefined) return null;
+  const name = specifier.getNameNode().getText();
+  const legacy = target.classes.find((candidate) => candidate.name === name);
+  return legacy === undefined ? null : { legacy, file: target };
+}
+
+function importSpecifierOf(file: FileAnalysis, local: string): ImportSpecifier | null {
+  for (const declaration of file.sourceFile.getImportDeclarations()) {
+    for (const specifier of declaration.getNamedImports()) {
+      if ((specifier.getAliasNode() ?? specifier.getNameNode()).getText() === local) return specifier;
+    }
+  }
+  return null;
+}
+
+/**
+ * A started server kept in a variable: `server.socket.getsockname()[1]` -> `server.address().port`
+ * (`[0]` -> `.address`); any other use of the legacy `socket` gets a marker.
+ */
+function socketNameEdits(variable: VariableDeclaration): { renames: RenamePlan[]; markers: MarkerPlan[] } {
+  const renames: RenamePlan[] = [];
+  const markers: MarkerPlan[] = [];
+  const name = variable.getName();
+  const scope = variable.getFirstAncestor((ancestor) => Node.isBlock(ancestor) || Node.isSourceFile(ancestor));
+  if (scope === undefined) return { renames, markers };
+  for (const access of scope.getDescendantsOfKind(SyntaxKind.PropertyAccessExpression)) {
+    if (access.getName() !== 'socket' || access.getExpression().getText() !== name) continue;
+    const method = access.getParent();
+    const call = method?.getParent();
+    const element = call?.getParent();
+    if (
+      Node.isPropertyAccessExpression(method) &&
+      method.getName() === 'getsockname' &&
+      Node.isCallExpression(call) &&
+      Node.isElementAccessExpression(element) &&
+      ['0', '1'].includes(element.getArgumentExpression()?.getText() ?? '')
+    ) {
+      const field = element.getArgumentExpression()!.getText() === '1' ? 'port' : 'address';
+      renames.push({ kind: 'rename', rules: [TRANSLATION_RULES.startServer], node: element, text: `${name}.address().${field}` });
+      continue;
+    }
+    markers.push(marker(MARKER_RULES.legacyInternals, `${name}.socket is the legacy listening socket; the streams Server has address() and close()`, nearestStatement(access)));
+  }
+  return { renames, markers };
 }

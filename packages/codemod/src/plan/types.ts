@@ -133,6 +133,8 @@ export interface ServerCallSitePlan {
   awaited: boolean;
   /** `new EchoServer(...);` followed by `loop()`: the started server is kept in this variable. */
   declareAs: string | null;
+  /** The function called at this site (the import's local name when it is aliased). */
+  callee?: string;
 }
 
 /** A `loop()` statement after translated servers: the event loop of Node serves, nothing to run. */

@@ -155,6 +155,8 @@ export function rewriteFile(analysis: ProjectAnalysis, file: FileAnalysis): File
     const parts: string[] = [];
     if (handlers > 0) parts.push(`migrated ${plural(handlers, 'handler')}`);
     if (servers > 0) parts.push(`migrated ${plural(servers, 'server')}`);
+    const callSites = plan.decisions.filter((decision) => decision.kind === 'server-call').length;
+    if (callSites > 0) parts.push(`rewrote ${plural(callSites, 'server start')}`);
     if (markersAdded > 0) parts.push(`added ${plural(markersAdded, 'marker')}`);
     if (markers.length > markersAdded) parts.push(`${plural(markers.length - markersAdded, 'marker')} already present`);
     const message = parts.length > 0 ? parts.join(', ') : changed ? 'rewritten' : 'nothing to rewrite';
