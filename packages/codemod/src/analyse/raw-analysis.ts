@@ -7,6 +7,7 @@ import { readModuleScope, type ModuleScope } from './module-scope';
 import { isShimName, isShimSpecifier } from './shim-modules';
 import { ShimResolver, extendsExpression, type LegacyClassRecord } from './shim-resolver';
 import { aliasResolverFor, readTsconfigOptions } from './tsconfig-options';
+import { createTypeFallback } from './type-fallback';
 import { typescript } from './typescript';
 import type { AnalyseOptions, AnalysisStats, LegacyImport, ManualMarker, ParseError, ShimName } from './types';
 
@@ -98,7 +99,8 @@ export function analyseRaw(options: AnalyseOptions): RawProjectAnalysis {
     sourceFiles.set(path, sourceFile);
     scopes.set(path, readModuleScope(path, sourceFile));
   }
-  const resolver = new ShimResolver(scopes, modules);
+  // Type-aware mode (a tsconfig): the checker answers for bases the module graph cannot see.
+  const resolver = new ShimResolver(scopes, modules, options.tsconfig && options.typeAware !== false ? createTypeFallback(compilerOptions) : undefined);
   const files = new Map<string, RawFileAnalysis>();
   for (const path of prefilter.candidates) {
     const sourceFile = sourceFiles.get(path);

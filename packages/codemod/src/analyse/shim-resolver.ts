@@ -59,7 +59,26 @@ export class ShimResolver {
   constructor(
     private readonly scopes: ReadonlyMap<string, ModuleScope>,
     private readonly modules: ModuleResolver,
+    /** Asked (type-aware mode) for classes whose base the module graph cannot see. */
+    private readonly typeFallback?: (file: string, node: ts.ClassLikeDeclaration) => LegacyBase | null,
   ) {}
+
+  /**
+   * True when an `extends` expression is computed (a call, a conditional, a variable holding one),
+   * as opposed to a name the module graph resolved to something that is not the shim (a package
+   * import, a global such as Array): only then is the type checker worth asking.
+   */
+  isOpaque(scope: ModuleScope, expression: ts.Expression, depth: number): boolean {
+    if (depth > 8) return false;
+    const node = unwrapExpression(expression);
+    if (typescript.isCallExpression(node) || typescript.isConditionalExpression(node) || typescript.isBinaryExpression(node) || typescript.isNewExpression(node)) return true;
+    if (typescript.isPropertyAccessExpression(node) || typescript.isElementAccessExpression(node)) return this.isOpaque(scope, node.expression, depth + 1);
+    if (!typescript.isIdentifier(node)) return false;
+    const binding = scope.bindings.get(node.text);
+    if (!binding) return false;
+    if (binding.kind === 'expression' || binding.kind === 'member-of-expression') return this.isOpaque(scope, binding.expression, depth + 1);
+    return false;
+  }
 
   scopeOf(path: string): ModuleScope | undefined {
     return this.scopes.get(path);
@@ -227,6 +246,10 @@ export class ShimResolver {
       } else if (target?.kind === 'class') {
         const parent = this.legacyClass(target.file, target.node);
         if (parent) record = { node, file, name, base: parent.base, direct: false, chain: [displayName, ...parent.chain], superClass: parent };
+      } else if (target === null && this.typeFallback && this.isOpaque(scope, heritage.expression, 0)) {
+        // A base computed at run time (mixin call, conditional, factory): only the type checker can tell.
+        const base = this.typeFallback(file, node);
+        if (base) record = { node, file, name, base, direct: false, chain: [displayName, base], superClass: null };
       }
     } finally {
       this.inProgress.delete(node);

@@ -109,6 +109,11 @@ export interface AnalyseOptions {
   /** A tsconfig.json for type-aware resolution; without it, resolution is by module graph. */
   tsconfig?: string;
   /**
+   * With a tsconfig, ask TypeScript's type checker about classes whose base is computed
+   * (`extends mixin(async_chat)`); default true. Everything else is resolved by the module graph.
+   */
+  typeAware?: boolean;
+  /**
    * 'memory' (default): the Project lives in an in-memory file system holding the parsed files, so
    * nothing is written by accident (write the edited text yourself, atomically); 'disk': the
    * Project uses the real file system (slower to start; `save()` writes).

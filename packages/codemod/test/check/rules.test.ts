@@ -133,3 +133,12 @@ describe('check rules: module interop', () => {
     expect(session?.message).toContain('class Session descends from async_chat');
   });
 });
+
+describe('check rules: type-aware fallback (with a tsconfig)', () => {
+  test('a base computed by a mixin or a factory is resolved by the type checker; a mixin over a non-shim class is not legacy', async () => {
+    const { keys, findings } = await findingKeys(join(FIXTURES, 'type-aware'));
+    expect(keys).toEqual(['src/mixin.ts:1:1 legacy-import', 'src/mixin.ts:15:14 legacy-subclass', 'src/mixin.ts:17:14 legacy-subclass']);
+    expect(findings[1]?.message).toContain('class StampedChannel descends from async_chat');
+    expect(findings[2]?.message).toContain('class Acceptor descends from dispatcher');
+  });
+});
