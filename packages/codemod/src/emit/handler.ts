@@ -32,11 +32,16 @@ function runStatements(text: string, plan: HandlerPlan, indentation: string, opt
   const unit = options.indentUnit;
   const inner = indentation + unit;
   const lines: (string | null)[] = [];
-  if (plan.writerField) lines.push(`${indentation}this.writer = writer;`);
-  if (plan.prologue !== null) {
-    lines.push(movedBodyText(text, plan.prologue, indentation));
-    lines.push(`${indentation}await writer.drain();`);
+  if (plan.client !== null) {
+    const hostPart = plan.client.host === 'host' ? 'host' : `host: ${plan.client.host}`;
+    const portPart = plan.client.port === 'port' ? 'port' : `port: ${plan.client.port}`;
+    lines.push(`${indentation}const { reader, writer } = await openConnection({ ${hostPart}, ${portPart} });`);
   }
+  if (plan.writerField) lines.push(`${indentation}this.writer = writer;`);
+  if (plan.prologue !== null) lines.push(movedBodyText(text, plan.prologue, indentation));
+  if (plan.client?.connectBody) lines.push(movedBodyText(text, plan.client.connectBody, indentation));
+  const prologueWrites = [...(plan.prologue?.actions ?? []), ...(plan.client?.connectBody?.actions ?? [])].some((action) => action.kind === 'write');
+  if (prologueWrites) lines.push(`${indentation}await writer.drain();`);
   const loopIndentation = plan.catchClause !== null ? inner : indentation;
   const loop = loopText(text, plan, loopIndentation, options);
   if (plan.catchClause !== null) {
@@ -85,7 +90,11 @@ function loopText(text: string, plan: HandlerPlan, indentation: string, options:
   ]);
 }
 
-function signature(options: EmitOptions): string {
+function signature(options: EmitOptions, plan: HandlerPlan): string {
+  if (plan.client !== null) {
+    const parameters = options.typescript ? plan.client.parameters : plan.client.parameters.map((parameter) => parameter.replace(/\s*:[^=]*$/, ''));
+    return `(${parameters.join(', ')})${options.typescript ? ': Promise<void>' : ''}`;
+  }
   return options.typescript ? '(reader: StreamReader, writer: StreamWriter): Promise<void>' : '(reader, writer)';
 }
 
@@ -116,7 +125,10 @@ export function emitRemoval(text: string, node: Node): TextEdit[] {
 export function emitHandler(text: string, plan: HandlerPlan, options: EmitOptions): EmittedCode {
   const node = plan.node;
   const streamsNames = new Set<StreamsName>();
-  if (options.typescript) {
+  if (plan.client !== null) {
+    streamsNames.add('openConnection');
+    if (options.typescript && plan.writerField) streamsNames.add('StreamWriter');
+  } else if (options.typescript) {
     streamsNames.add('StreamReader');
     streamsNames.add('StreamWriter');
   }
@@ -125,7 +137,7 @@ export function emitHandler(text: string, plan: HandlerPlan, options: EmitOption
 
   if (plan.form === 'function') {
     const body = runStatements(text, plan, classIndentation + options.indentUnit, options);
-    const code = `${exported}async function ${plan.functionName}${signature(options)} {\n${body}\n${classIndentation}}`;
+    const code = `${exported}async function ${plan.functionName}${signature(options, plan)} {\n${body}\n${classIndentation}}`;
     return { edits: [{ start: node.getStart(), end: node.getEnd(), text: code }], streamsNames };
   }
 
@@ -144,7 +156,7 @@ export function emitHandler(text: string, plan: HandlerPlan, options: EmitOption
     anchor !== null ? indentationAt(text, anchor.getStart()) : firstMember !== undefined ? indentationAt(text, firstMember.getStart()) : indentationAt(text, node.getStart()) + options.indentUnit;
   const runLines = [
     plan.writerField && options.typescript ? `private writer!: StreamWriter;\n\n${memberIndentation}` : '',
-    `async run${signature(options)} {\n`,
+    `async run${signature(options, plan)} {\n`,
     runStatements(text, plan, memberIndentation + options.indentUnit, options),
     `\n${memberIndentation}}`,
   ];

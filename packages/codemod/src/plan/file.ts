@@ -244,6 +244,71 @@ export function planFile(analysis: ProjectAnalysis, file: FileAnalysis): FilePla
     }
   }
 
+  // Clients (create_socket + connect): `const c = new Client(host, port, ...); await loop();`
+  // -> `const c = new Client(...); await c.run(host, port);`.
+  const clientLoops = new Map<Node, { replacement: string }>();
+  for (const construction of file.sourceFile.getDescendantsOfKind(SyntaxKind.NewExpression)) {
+    const callee = construction.getExpression();
+    if (!Node.isIdentifier(callee)) continue;
+    let handler: HandlerPlan | undefined = handlers.get(callee.getText());
+    if (handler === undefined) {
+      const imported = importedLegacyClass(analysis, file, callee.getText());
+      if (imported === null || imported.legacy.base !== 'async_chat') continue;
+      handler = cachedPlan(analysis, imported.file)?.decisions.find((decision): decision is HandlerPlan => decision.kind === 'handler' && decision.node === imported.legacy.node);
+    }
+    const client = handler?.client;
+    if (handler === undefined || client === undefined || client === null) continue;
+    const refuse = (reason: string): void => {
+      markers.push(marker(MARKER_RULES.legacyCallSite, reason, nearestStatement(construction)));
+    };
+    const parent = construction.getParent();
+    const variable = Node.isVariableDeclaration(parent) ? parent : null;
+    const statement = variable !== null ? variable.getFirstAncestorByKind(SyntaxKind.VariableStatement) : Node.isExpressionStatement(parent) ? parent : undefined;
+    const block = statement?.getParent();
+    const loopStatement = block === undefined || statement === undefined ? undefined : loopStatementAfter(statement, block);
+    if (statement === undefined || loopStatement === undefined || !awaitAllowed(construction, file.path)) {
+      refuse(`${callee.getText()} now connects in run(${client.parameters.join(', ')}): call it where loop() ran, in an async function`);
+      continue;
+    }
+    if ([...serverStarts.values()].some((start) => start.statement.getParent() === block)) {
+      refuse(`${callee.getText()} shares its loop() with servers: start them and await the client's run() by hand`);
+      continue;
+    }
+    const args = construction.getArguments();
+    const moved = handler.droppedParameterIndexes.map((index) => args[index]);
+    if (moved.some((arg) => arg === undefined || !isPlainValue(arg))) {
+      refuse(`the connect arguments of ${callee.getText()} are not plain values that can move to run()`);
+      continue;
+    }
+    const movedText = moved.map((arg) => arg!.getText()).join(', ');
+    const kept = args.filter((_arg, index) => !handler!.droppedParameterIndexes.includes(index)).map((arg) => arg.getText());
+    const rules = [TRANSLATION_RULES.openConnection];
+    if (handler.form === 'function') {
+      if (variable !== null) {
+        refuse(`${callee.getText()} is now the function ${handler.functionName}(); the variable has nothing left to hold`);
+        continue;
+      }
+      renames.push({ kind: 'rename', rules, node: construction, text: `await ${handler.functionName}(${movedText})` });
+      clientLoops.set(loopStatement, { replacement: '' });
+      const specifier = importSpecifierOf(file, callee.getText());
+      if (specifier !== null && specifier.getAliasNode() === undefined) renames.push({ kind: 'rename', rules, node: specifier.getNameNode(), text: handler.functionName });
+      continue;
+    }
+    const argumentList = construction.getArguments();
+    const first = argumentList[0];
+    const last = argumentList[argumentList.length - 1];
+    if (first !== undefined && last !== undefined) {
+      renames.push({ kind: 'rename', rules, node: construction, text: `new ${callee.getText()}(${kept.join(', ')})` });
+    }
+    if (variable !== null) {
+      clientLoops.set(loopStatement, { replacement: `await ${variable.getName()}.run(${movedText});` });
+    } else {
+      renames.pop();
+      renames.push({ kind: 'rename', rules, node: construction, text: `await new ${callee.getText()}(${kept.join(', ')}).run(${movedText})` });
+      clientLoops.set(loopStatement, { replacement: '' });
+    }
+  }
+
   // loop() after server starts.
   const loops: LoopCallPlan[] = [];
   const handledUses = new Set<Node>();
@@ -254,6 +319,12 @@ export function planFile(analysis: ProjectAnalysis, file: FileAnalysis): FilePla
     const awaitExpression = call.getParent();
     const statement = Node.isAwaitExpression(awaitExpression) ? awaitExpression.getParent() : awaitExpression;
     if (!Node.isExpressionStatement(statement)) continue;
+    const clientLoop = clientLoops.get(statement);
+    if (clientLoop !== undefined) {
+      handledUses.add(use.node);
+      loops.push({ kind: 'loop-call', rules: [TRANSLATION_RULES.openConnection], statement, replacement: clientLoop.replacement });
+      continue;
+    }
     const block = statement.getParent();
     const starts = [...serverStarts.values()].filter((start) => start.statement.getParent() === block && start.statement.getStart() < statement.getStart());
     if (starts.length !== 1 || call.getArguments().length > 0) continue;
@@ -365,4 +436,25 @@ function socketNameEdits(variable: VariableDeclaration): { renames: RenamePlan[]
     markers.push(marker(MARKER_RULES.legacyInternals, `${name}.socket is the legacy listening socket; the streams Server has address() and close()`, nearestStatement(access)));
   }
   return { renames, markers };
+}
+
+/** The `loop()` / `await loop()` statement after `statement` in `block`, if any. */
+function loopStatementAfter(statement: Node, block: Node): Node | undefined {
+  if (!Node.isBlock(block) && !Node.isSourceFile(block)) return undefined;
+  return block.getStatements().find((candidate) => {
+    if (candidate.getStart() <= statement.getStart() || !Node.isExpressionStatement(candidate)) return false;
+    let expression = candidate.getExpression();
+    if (Node.isAwaitExpression(expression)) expression = expression.getExpression();
+    return Node.isCallExpression(expression) && /^(\w+\.)?loop$/.test(expression.getExpression().getText()) && expression.getArguments().length === 0;
+  });
+}
+
+/** An expression that can be evaluated later with the same value: names, literals, member reads, `??`. */
+function isPlainValue(node: Node): boolean {
+  if (Node.isCallExpression(node) || Node.isNewExpression(node) || Node.isAwaitExpression(node)) return false;
+  if (Node.isBinaryExpression(node) && /=$/.test(node.getOperatorToken().getText()) && !/[=!]==?$|[<>]=$/.test(node.getOperatorToken().getText())) return false;
+  if (Node.isPrefixUnaryExpression(node) || Node.isPostfixUnaryExpression(node)) {
+    if (/\+\+|--/.test(node.getText())) return false;
+  }
+  return node.getChildren().every((child) => isPlainValue(child));
 }

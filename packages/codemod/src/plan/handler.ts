@@ -86,6 +86,44 @@ function methodBodyStatements(method: MethodDeclaration | ConstructorDeclaration
   return body.getStatements();
 }
 
+/** Readable function name for a client class: EchoClient -> runEchoClient. */
+export function clientFunctionName(className: string): string {
+  return `run${className[0]!.toUpperCase()}${className.slice(1)}`;
+}
+
+interface ClientConstructor {
+  create: Node;
+  connect: Node;
+  host: Node;
+  port: Node;
+}
+
+/** `super(); this.create_socket(...); this.connect([host, port])` at the constructor's top level, or null. */
+function readClient(constructorNode: ConstructorDeclaration | undefined): ClientConstructor | null {
+  const body = constructorNode?.getBody();
+  if (body === undefined || !Node.isBlock(body)) return null;
+  let create: Node | undefined;
+  let connect: Node | undefined;
+  let address: Node | undefined;
+  for (const statement of body.getStatements()) {
+    if (!Node.isExpressionStatement(statement)) continue;
+    const expression = statement.getExpression();
+    const name = thisCallName(expression);
+    if (name === 'create_socket' && Node.isCallExpression(expression)) {
+      if (expression.getArguments().some((argument) => /AF_UNIX|AF_INET6/.test(argument.getText()))) return null;
+      create = statement;
+    }
+    if (name === 'connect' && Node.isCallExpression(expression)) {
+      connect = statement;
+      address = expression.getArguments()[0];
+    }
+  }
+  if (create === undefined || connect === undefined || address === undefined || !Node.isArrayLiteralExpression(address)) return null;
+  const [host, port, ...rest] = address.getElements();
+  if (host === undefined || port === undefined || rest.length > 0) return null;
+  return { create, connect, host, port };
+}
+
 /** Readable function name for a handler class: EchoHandler -> handleEcho. */
 export function handlerFunctionName(className: string): string {
   const stem = className.replace(/(Handler|Channel|Chat|Session)$/, '');
@@ -467,10 +505,14 @@ function buildHandlerPlan(legacy: LegacyClass, node: ClassDeclaration, context: 
   }
   const buffer = readCollectBuffer(collect);
 
+  const client = baseNode === null ? readClient(members.constructorNode) : null;
+  const clientStatements = new Set<Node>(client === null ? [] : [client.create, client.connect]);
+
   // Inherited attributes touched directly.
   for (const access of descendantsOf(SyntaxKind.PropertyAccessExpression)) {
     const name = thisMemberName(access);
     if (name === null || members.own.has(name)) continue;
+    if (clientStatements.has(access.getParent()?.getParent() as Node)) continue;
     if (name === 'discard_buffers') refuse(MARKER_RULES.discardBuffers, 'discard_buffers() has no streams equivalent (it drops queued input and output)', access);
     if (LEGACY_INTERNALS.has(name)) {
       const parent = access.getParent();
@@ -638,26 +680,62 @@ function buildHandlerPlan(legacy: LegacyClass, node: ClassDeclaration, context: 
     refuse(MARKER_RULES.unrecognisedHandler, 'the constructor does not start with super(socket)', constructorNode);
   }
   const superArguments = superCall.getArguments();
-  if (superArguments.length !== 1) {
-    refuse(
-      superArguments.length === 0 ? MARKER_RULES.unrecognisedClient : MARKER_RULES.legacyInternals,
-      superArguments.length === 0 ? 'no socket given to async_chat: a client channel the rewrite does not translate yet' : 'passes a socket map to async_chat',
-      constructorNode,
-    );
-  }
-  const socketName = superArguments[0]!.getText();
   const parameters = constructorNode.getParameters();
-  const socketParameterIndex = parameters.findIndex((parameter) => parameter.getName() === socketName);
-  if (socketParameterIndex === -1) refuse(MARKER_RULES.unrecognisedHandler, 'the socket given to super() is not a constructor parameter', constructorNode);
-  const socketParameter = parameters[socketParameterIndex]!;
-  if (socketParameter.isParameterProperty()) refuse(MARKER_RULES.legacyInternals, 'the socket is kept as a field', constructorNode);
-  const socketUses = constructorNode
-    .getDescendantsOfKind(SyntaxKind.Identifier)
-    .filter((identifier) => identifier.getText() === socketName && identifier.getParent() !== socketParameter);
-  if (socketUses.length !== 1) refuse(MARKER_RULES.legacyInternals, 'the constructor uses the socket beyond super()', constructorNode);
-
   const removedStatements: Node[] = [superStatement!, initialCall.getParent()!];
-  const droppedParameters = new Set<ParameterDeclaration>([socketParameter as ParameterDeclaration]);
+  const droppedParameters = new Set<ParameterDeclaration>();
+  let clientPlan: HandlerPlan['client'] = null;
+  if (client !== null && superArguments.length === 0) {
+    // A client: create_socket() + connect([host, port]) become openConnection({ host, port }) in run().
+    removedStatements.push(client.create, client.connect);
+    const connectTexts: string[] = [];
+    for (const argument of [client.host, client.port]) {
+      const parameter = parameters.find((candidate) => candidate.getName() === argument.getText());
+      if (parameter !== undefined && !parameter.isParameterProperty()) {
+        const uses = constructorNode
+          .getDescendantsOfKind(SyntaxKind.Identifier)
+          .filter((identifier) => identifier.getText() === parameter.getName() && identifier.getParent() !== parameter && identifier !== argument);
+        if (uses.length > 0) refuse(MARKER_RULES.unrecognisedClient, `the constructor uses ${parameter.getName()} beyond connect()`, constructorNode);
+        droppedParameters.add(parameter);
+        connectTexts.push(parameter.getName());
+      } else if (Node.isLiteralExpression(argument)) {
+        connectTexts.push(argument.getText());
+      } else {
+        refuse(MARKER_RULES.unrecognisedClient, `connect() to ${argument.getText()}, which run() cannot see`, constructorNode);
+      }
+    }
+    const connectHook = members.methods.get('handle_connect');
+    let connectBody: MovedBody | null = null;
+    if (connectHook !== undefined) {
+      if (connectHook.getParameters().length > 0 || connectHook.isAsync()) refuse(MARKER_RULES.unrecognisedClient, 'handle_connect() with parameters', connectHook);
+      const scan = scanBody(connectHook.getBody()!, 'prologue', context, scanState);
+      connectBody = { statements: methodBodyStatements(connectHook), actions: scan.actions };
+    }
+    clientPlan = {
+      parameters: parameters.filter((parameter) => droppedParameters.has(parameter)).map((parameter) => parameter.getText()),
+      host: connectTexts[0]!,
+      port: connectTexts[1]!,
+      connectBody,
+      connectHook: connectHook ?? null,
+    };
+  } else {
+    if (superArguments.length !== 1) {
+      refuse(
+        superArguments.length === 0 ? MARKER_RULES.unrecognisedClient : MARKER_RULES.legacyInternals,
+        superArguments.length === 0 ? 'no socket given to async_chat, and no create_socket() + connect([host, port]) in the constructor' : 'passes a socket map to async_chat',
+        constructorNode,
+      );
+    }
+    const socketName = superArguments[0]!.getText();
+    const socketParameterIndex = parameters.findIndex((parameter) => parameter.getName() === socketName);
+    if (socketParameterIndex === -1) refuse(MARKER_RULES.unrecognisedHandler, 'the socket given to super() is not a constructor parameter', constructorNode);
+    const socketParameter = parameters[socketParameterIndex]!;
+    if (socketParameter.isParameterProperty()) refuse(MARKER_RULES.legacyInternals, 'the socket is kept as a field', constructorNode);
+    const socketUses = constructorNode
+      .getDescendantsOfKind(SyntaxKind.Identifier)
+      .filter((identifier) => identifier.getText() === socketName && identifier.getParent() !== socketParameter);
+    if (socketUses.length !== 1) refuse(MARKER_RULES.legacyInternals, 'the constructor uses the socket beyond super()', constructorNode);
+    droppedParameters.add(socketParameter as ParameterDeclaration);
+  }
   const prologueStatements: Node[] = [];
   const prologueActions: BodyAction[] = [];
   /** Sorts constructor statements into removed / prologue; returns the kept ones. */
@@ -708,7 +786,7 @@ function buildHandlerPlan(legacy: LegacyClass, node: ClassDeclaration, context: 
     return kept;
   };
   const keptBaseStatements = sortConstructorStatements(
-    constructorStatements.slice(1).filter((statement) => statement !== initialCall.getParent()),
+    constructorStatements.slice(1).filter((statement) => statement !== initialCall.getParent() && !clientStatements.has(statement)),
     constructorNode,
   );
   const bufferProperty = members.properties.get(buffer.field);
@@ -770,7 +848,9 @@ function buildHandlerPlan(legacy: LegacyClass, node: ClassDeclaration, context: 
   }
 
   const keptProperties = [...members.properties.keys()].filter((name) => name !== buffer.field);
-  const keptMethods = [...members.methods.keys()].filter((name) => !['collect_incoming_data', 'found_terminator', 'handle_close', 'handle_error'].includes(name));
+  const keptMethods = [...members.methods.keys()].filter(
+    (name) => !['collect_incoming_data', 'found_terminator', 'handle_close', 'handle_error'].includes(name) && !(clientPlan !== null && name === 'handle_connect'),
+  );
   const form: 'function' | 'class' =
     (constructorPlan === null || constructorPlan.empty) && keptProperties.length === 0 && keptMethods.length === 0 && members.others.length === 0
       ? 'function'
@@ -780,6 +860,7 @@ function buildHandlerPlan(legacy: LegacyClass, node: ClassDeclaration, context: 
   if (bufferProperty !== undefined) removedMembers.push(bufferProperty);
   if (closeHook !== undefined) removedMembers.push(closeHook);
   if (errorHook !== undefined) removedMembers.push(errorHook);
+  if (clientPlan?.connectHook) removedMembers.push(clientPlan.connectHook);
   if (constructorPlan !== null && constructorPlan.empty) removedMembers.push(constructorPlan.node);
 
   const keptMembers: HandlerPlan['keptMembers'] = [];
@@ -819,13 +900,14 @@ function buildHandlerPlan(legacy: LegacyClass, node: ClassDeclaration, context: 
 
   const rules: TranslationRule[] = [loop === 'frames' ? TRANSLATION_RULES.framesLoop : TRANSLATION_RULES.readFrameLoop];
   rules.push(form === 'function' ? TRANSLATION_RULES.handlerFunction : TRANSLATION_RULES.handlerClass);
-  const allActions = [...loopActions, ...prologueActions, ...(afterLoop?.actions ?? []), ...(catchClause?.body.actions ?? []), ...keptMembers.flatMap((member) => member.actions)];
+  const allActions = [...loopActions, ...prologueActions, ...(clientPlan?.connectBody?.actions ?? []), ...(afterLoop?.actions ?? []), ...(catchClause?.body.actions ?? []), ...keptMembers.flatMap((member) => member.actions)];
   if (allActions.some((action) => action.kind === 'write' && thisCallName(action.call) === 'push')) rules.push(TRANSLATION_RULES.pushWrite);
   if (allActions.some((action) => action.kind === 'write' && thisCallName(action.call) === 'push_with_producer')) rules.push(TRANSLATION_RULES.producerWrite);
   const closes = (action: BodyAction): boolean =>
     action.kind === 'leave' || (action.kind === 'drop' && /\bthis\.(close|close_when_done|handle_close)\(/.test(action.statement.getText()));
   if (allActions.some(closes)) rules.push(TRANSLATION_RULES.closeWriter);
-  if (afterLoop !== null || catchClause !== null) rules.push(TRANSLATION_RULES.lifecycleHooks);
+  if (afterLoop !== null || catchClause !== null || clientPlan?.connectBody) rules.push(TRANSLATION_RULES.lifecycleHooks);
+  if (clientPlan !== null) rules.push(TRANSLATION_RULES.openConnection);
 
   return {
     kind: 'handler',
@@ -834,7 +916,8 @@ function buildHandlerPlan(legacy: LegacyClass, node: ClassDeclaration, context: 
     node,
     form,
     loop,
-    functionName: handlerFunctionName(node.getName()!),
+    functionName: clientPlan !== null ? clientFunctionName(node.getName()!) : handlerFunctionName(node.getName()!),
+    client: clientPlan,
     terminator: initial.text,
     terminatorType: terminatorType === '' ? 'string' : terminatorType,
     countReset,

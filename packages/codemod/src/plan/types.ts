@@ -88,6 +88,16 @@ export interface HandlerPlan {
   addedFields: { name: string; type: string | null }[];
   /** Positions of the legacy constructor's parameters that go (the socket, `addr` nobody reads): callers drop those arguments. */
   droppedParameterIndexes: number[];
+  /** A client channel (create_socket + connect): run() opens the connection itself. */
+  client: {
+    /** The constructor parameters that only fed connect(), as written: run()'s parameters. */
+    parameters: string[];
+    host: string;
+    port: string;
+    /** handle_connect's statements: they run once the connection is open. */
+    connectBody: MovedBody | null;
+    connectHook: Node | null;
+  } | null;
   /** found_terminator when it is a member of this class (run() takes its place), null when inherited. */
   runAnchor: Node | null;
 }
