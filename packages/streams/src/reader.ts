@@ -436,7 +436,7 @@ export class StreamReader implements AsyncIterable<Buffer> {
   }
 
   /**
-   * Appends every buffered frame to `frames` (at least none), the fast way where it can; throws as
+   * Appends every buffered frame to `frames` (possibly none), the fast way where it can; throws as
    * `pollFrame` does only when no frame was taken.
    * @internal
    */

@@ -110,15 +110,17 @@ export class StreamWriter {
   drain(): Promise<void> {
     const readerError = this.reader?.exception() ?? null;
     if (readerError !== null) return Promise.reject(readerError);
-    const socket = this.socket;
-    if (socket.destroyed) return Promise.reject(this.lostError());
     if (this.closeCalled) {
       // asyncio yields once here, so a write + drain loop on a closing connection lets the close
       // progress and then sees the loss.
-      return new Promise<void>((resolve, reject) =>
-        setImmediate(() => (socket.destroyed ? reject(this.lostError()) : resolve())),
-      );
+      return new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.waitForDrain());
     }
+    return this.waitForDrain();
+  }
+
+  private waitForDrain(): Promise<void> {
+    const socket = this.socket;
+    if (socket.destroyed) return Promise.reject(this.lostError());
     if (!socket.writableNeedDrain) return RESOLVED;
     return new Promise<void>((resolve, reject) => {
       const onDrain = (): void => {
