@@ -92,6 +92,12 @@ async function runSender(port, lines) {
 
 // --------------------------------------------------------------------------------------- receivers
 
+/** CPU seconds (user + system) this process used since `start` (a process.cpuUsage() value). */
+function cpuSecondsSince(start) {
+  const { user, system } = process.cpuUsage(start);
+  return (user + system) / 1e6;
+}
+
 async function runReceiver(mode, connections) {
   let remaining = connections;
   const report = (result) => {
@@ -102,6 +108,7 @@ async function runReceiver(mode, connections) {
 
   if (mode === 'raw') {
     const server = net.createServer({ allowHalfOpen: true }, (socket) => {
+      const cpuStart = process.cpuUsage();
       let frames = 0;
       let bytes = 0;
       let reads = 0;
@@ -129,7 +136,7 @@ async function runReceiver(mode, connections) {
         if (start < chunk.length) pending.push(start === 0 ? chunk : chunk.subarray(start));
       });
       socket.on('end', () => {
-        report({ frames, bytes, reads, writes: 0 });
+        report({ frames, bytes, reads, writes: 0, cpu: cpuSecondsSince(cpuStart) });
         socket.end();
       });
     });
@@ -154,6 +161,7 @@ async function runReceiver(mode, connections) {
       this.reads = 0;
       this.writes = 0;
       this.reported = false;
+      this.cpuStart = process.cpuUsage();
       const nodeSocket = this.socket.nodeSocket;
       const write = nodeSocket.write;
       nodeSocket.write = (...args) => {
@@ -177,7 +185,7 @@ async function runReceiver(mode, connections) {
     handle_close() {
       if (!this.reported) {
         this.reported = true;
-        report({ frames: this.frames, bytes: this.payload, reads: this.reads, writes: this.writes });
+        report({ frames: this.frames, bytes: this.payload, reads: this.reads, writes: this.writes, cpu: cpuSecondsSince(this.cpuStart) });
       }
       this.close();
     }
@@ -241,7 +249,7 @@ async function driveReceiver(mode, command, args, connections, lines) {
     if (sent.echoed !== expectedEcho || !sent.matches) {
       throw new Error(`${mode}: ${sent.echoed} bytes came back (expected ${expectedEcho}), in order: ${sent.matches}`);
     }
-    results.push({ rate: lines / sent.seconds, reads: received.reads, writes: received.writes });
+    results.push({ rate: lines / sent.seconds, cpuRate: lines / received.cpu, reads: received.reads, writes: received.writes });
   }
   await exited;
   return results;
@@ -283,7 +291,10 @@ async function orchestrate() {
         : [process.execPath, [self, '--receiver', mode, String(connections)]];
       const results = (await driveReceiver(mode, command, args, connections, lines)).slice(1);
       runs[mode].push(...results);
-      console.error(`round ${round} ${mode.padEnd(14)} ${results.map((result) => (result.rate / 1e6).toFixed(2)).join(' ')} M lines/s`);
+      console.error(
+        `round ${round} ${mode.padEnd(14)} ${results.map((result) => (result.rate / 1e6).toFixed(2)).join(' ')} M lines/s; ` +
+          `${results.map((result) => (result.cpuRate / 1e6).toFixed(2)).join(' ')} M lines per receiver CPU second`,
+      );
     }
   }
 

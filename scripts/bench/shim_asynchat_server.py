@@ -5,11 +5,12 @@ Listens on 127.0.0.1 (ephemeral port) with an asyncore dispatcher, prints 'PORT 
 b'\\n', default buffers: ac_in_buffer_size = ac_out_buffer_size = 65536):
   --mode count : count the lines
   --mode echo  : push(line + b'\\n') for every line
-At EOF the handler prints one JSON line {"frames", "bytes", "reads", "writes"} (reads = handle_read
-calls, writes = socket send calls) and closes. Same protocol as the Node receivers of shim.mjs.
+At EOF the handler prints one JSON line {"frames", "bytes", "reads", "writes", "cpu"} (reads =
+handle_read calls, writes = socket send calls, cpu = process CPU seconds since accept) and closes. Same protocol as the Node receivers of shim.mjs.
 """
 import argparse
 import json
+import time
 import warnings
 
 warnings.simplefilter("ignore", DeprecationWarning)
@@ -29,6 +30,7 @@ class LineHandler(asynchat.async_chat):
         self.reads = 0
         self.writes = 0
         self.reported = False
+        self.cpu_start = time.process_time()
 
     def collect_incoming_data(self, data):
         self.parts.append(data)
@@ -53,7 +55,8 @@ class LineHandler(asynchat.async_chat):
         if not self.reported:
             self.reported = True
             print(json.dumps({"frames": self.frames, "bytes": self.payload,
-                              "reads": self.reads, "writes": self.writes}), flush=True)
+                              "reads": self.reads, "writes": self.writes,
+                              "cpu": time.process_time() - self.cpu_start}), flush=True)
         self.close()
 
 

@@ -103,9 +103,13 @@ export function waitForActivity(timeoutSeconds: number | null): Promise<void> {
 
 // ---------------------------------------------------------------------------------------------
 
-/** Flow control of the receive queue: stop reading above HIGH, read again at or below LOW. */
-const RECEIVE_HIGH_WATER = 256 * 1024;
-const RECEIVE_LOW_WATER = 64 * 1024;
+/**
+ * Flow control of the receive queue (the kernel buffer's role in Python): stop reading above HIGH,
+ * read again at or below LOW. The gap keeps pause/resume rare: the loop takes one chunk per channel
+ * per round while Node may deliver several per turn, and toggling at every chunk stalls the peer.
+ */
+const RECEIVE_HIGH_WATER = 1024 * 1024;
+const RECEIVE_LOW_WATER = 256 * 1024;
 /** Smallest send batch allocated: sends of one event are copied into it, then written at once. */
 const BATCH_MINIMUM = 16 * 1024;
 const EMPTY = Buffer.alloc(0);
