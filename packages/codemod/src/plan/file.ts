@@ -184,6 +184,8 @@ export function planFile(analysis: ProjectAnalysis, file: FileAnalysis): FilePla
     for (const reference of references) {
       const server = servers.find((candidate) => candidate.handler === handler && within(reference, candidate.node));
       if (server !== undefined) continue;
+      // A client's `new Client(...)` is rewritten (or marked) with its loop() below.
+      if (handler.client !== null && Node.isNewExpression(reference.getParent()) && reference.getParentOrThrow().getChildAtIndex(1) === reference) continue;
       const exportSite = exportReference(reference);
       if (exportSite !== null) {
         if (handler.form === 'function') handlerRenames.push({ kind: 'rename', rules: [TRANSLATION_RULES.handlerFunction], node: exportSite, text: handler.functionName });

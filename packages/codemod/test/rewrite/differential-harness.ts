@@ -179,3 +179,73 @@ export async function startMigrated(module: Exports, spec: ConversationSpec['mig
     },
   };
 }
+
+/**
+ * Client cases: `{ "kind": "client", "function": "ask", "calls": [[...args]] }`: both modules export
+ * `function(host, port, ...args)` that runs the client to its end and returns what it collected. A
+ * scripted server answers every CRLF line with the line upper-cased (cut at seeded boundaries),
+ * and `QUIT` with `BYE` and a close.
+ */
+export interface ClientSpec {
+  kind: 'client';
+  file?: string;
+  function: string;
+  calls: unknown[][];
+  seeds?: number;
+}
+
+export interface ClientRecord {
+  result: unknown;
+  /** What the scripted server received. */
+  received: string;
+  /** The client closed its side. */
+  clientClosed: boolean;
+}
+
+/** Runs one client call against a fresh scripted server. */
+export async function runClient(module: Exports, spec: ClientSpec, args: unknown[], seed: number): Promise<ClientRecord> {
+  const received: Buffer[] = [];
+  let clientClosed = false;
+  const server = net.createServer({ allowHalfOpen: true }, (socket) => {
+    let pending = Buffer.alloc(0);
+    let replies = Promise.resolve();
+    socket.on('data', (chunk: Buffer) => {
+      received.push(chunk);
+      pending = Buffer.concat([pending, chunk]);
+      for (let end = pending.indexOf('\r\n'); end !== -1; end = pending.indexOf('\r\n')) {
+        const line = pending.subarray(0, end).toString('latin1');
+        pending = pending.subarray(end + 2);
+        const quit = line === 'QUIT';
+        const answer = Buffer.from(quit ? 'BYE\r\n' : `${line.toUpperCase()}\r\n`, 'latin1');
+        replies = replies.then(async () => {
+          for (const piece of cutChunks(answer, seed)) {
+            if (socket.destroyed) return;
+            socket.write(piece);
+            await pause(2);
+          }
+          if (quit) socket.end();
+        });
+      }
+    });
+    socket.on('end', () => {
+      clientClosed = true;
+      socket.end();
+    });
+    socket.on('error', () => undefined);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  try {
+    const run = exported<(host: string, port: number, ...rest: unknown[]) => Promise<unknown>>(module, spec.function);
+    const result = await Promise.race([
+      run('127.0.0.1', port, ...args),
+      pause(5000).then(() => {
+        throw new Error(`${spec.function} did not finish within 5 s`);
+      }),
+    ]);
+    await pause(20);
+    return { result, received: Buffer.concat(received).toString('latin1'), clientClosed };
+  } finally {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { loadFixtureCases } from './fixture-cases';
-import { converse, cutChunks, startLegacy, startMigrated, type ConversationRecord, type ConversationSpec } from './differential-harness';
+import { converse, cutChunks, runClient, startLegacy, startMigrated, type ClientSpec, type ConversationRecord, type ConversationSpec } from './differential-harness';
 
 // The shim warns once per legacy class (by design); the warnings say nothing about this test.
 process.noDeprecation = true;
@@ -13,8 +13,8 @@ process.noDeprecation = true;
 const cases = loadFixtureCases().filter((fixture) => fixture.conversationPath !== null);
 
 /** `conversation.json` holds one spec or a list (cross-file cases name the file each one runs). */
-function specsOf(path: string): ConversationSpec[] {
-  const parsed = JSON.parse(readFileSync(path, 'utf8')) as ConversationSpec | ConversationSpec[];
+function specsOf(path: string): (ConversationSpec | ClientSpec)[] {
+  const parsed = JSON.parse(readFileSync(path, 'utf8')) as ConversationSpec | ClientSpec | (ConversationSpec | ClientSpec)[];
   return Array.isArray(parsed) ? parsed : [parsed];
 }
 
@@ -30,15 +30,35 @@ describe.each(runs)('differential %s', (_name, fixture, spec) => {
     expect(file?.outputPath).not.toBeNull();
   });
 
+  if ('kind' in spec && spec.kind === 'client') {
+    it('legacy (shim) and migrated (streams) clients send and collect alike', async () => {
+      const legacyModule = (await import(file!.inputPath)) as Record<string, unknown>;
+      const migratedModule = (await import(file!.outputPath!)) as Record<string, unknown>;
+      let collected = 0;
+      for (const [index, args] of spec.calls.entries()) {
+        for (const seed of [0, ...Array.from({ length: spec.seeds ?? 3 }, (_, offset) => 2000 + offset)]) {
+          const legacyRecord = await runClient(legacyModule, spec, args, seed);
+          const migratedRecord = await runClient(migratedModule, spec, args, seed);
+          const label = `call ${index}, seed ${seed}`;
+          expect({ label, ...migratedRecord }).toEqual({ label, ...legacyRecord });
+          collected += legacyRecord.received.length;
+        }
+      }
+      expect(collected).toBeGreaterThan(0);
+    });
+    return;
+  }
+
+  const conversation = spec as ConversationSpec;
   it('legacy (shim) and migrated (streams) answer every conversation alike', async () => {
     const legacyModule = (await import(file!.inputPath)) as Record<string, unknown>;
     const migratedModule = (await import(file!.outputPath!)) as Record<string, unknown>;
-    const legacy = await startLegacy(legacyModule, spec.legacy);
-    const migrated = await startMigrated(migratedModule, spec.migrated);
+    const legacy = await startLegacy(legacyModule, conversation.legacy);
+    const migrated = await startMigrated(migratedModule, conversation.migrated);
     try {
       let answered = 0;
-      const seeds = [0, ...Array.from({ length: spec.seeds ?? 3 }, (_, index) => 1000 + index)];
-      for (const [index, sends] of spec.conversations.entries()) {
+      const seeds = [0, ...Array.from({ length: conversation.seeds ?? 3 }, (_, index) => 1000 + index)];
+      for (const [index, sends] of conversation.conversations.entries()) {
         const data = Buffer.from(sends.join(''), 'latin1');
         for (const seed of seeds) {
           const chunks = cutChunks(data, seed);
