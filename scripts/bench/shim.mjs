@@ -27,7 +27,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -299,6 +299,7 @@ async function orchestrate() {
   }
 
   const rate = (mode) => median(runs[mode].map((result) => result.rate));
+  const cpuRate = (mode) => median(runs[mode].map((result) => result.cpuRate));
   const writesPerRead = (mode) => {
     const reads = runs[mode].reduce((sum, result) => sum + result.reads, 0);
     const writes = runs[mode].reduce((sum, result) => sum + result.writes, 0);
@@ -311,26 +312,31 @@ async function orchestrate() {
     'asynchat-count': `${python} asynchat, count lines (default buffers)`,
     'asynchat-echo': `${python} asynchat, \`push(line + b"\\n")\` per line`,
   };
-  const verdicts = [];
-  const check = (label, value, target) => {
-    const met = value >= target;
-    if (!met) verdicts.push(`${label}: ${value.toFixed(2)}x, target ${target}x (short by ${((1 - value / target) * 100).toFixed(0)}%)`);
-    return `${label} ${value.toFixed(2)}x (target >= ${target}x: ${met ? 'met' : 'MISSED'})`;
-  };
+  const has = (...names) => names.every((name) => modes.includes(name));
+  const ratio = (of, to, measure) => (has(of, to) ? (measure(of) / measure(to)).toFixed(2) : '—');
   const rows = modes.map((mode) => {
-    const median_ = rate(mode);
+    const python_ = mode.replace('shim', 'asynchat');
     const list = runs[mode].map((result) => (result.rate / 1e6).toFixed(2)).join(', ');
     const perRead = mode.endsWith('echo') ? writesPerRead(mode).toFixed(3) : '—';
-    const python_ = mode.replace('shim', 'asynchat');
-    const toPython = mode.startsWith('shim') && modes.includes(python_) ? (median_ / rate(python_)).toFixed(2) : '—';
-    const toRaw = modes.includes('raw') ? (median_ / rate('raw')).toFixed(2) : '—';
-    return `| ${mode} | ${descriptions[mode]} | **${(median_ / 1e6).toFixed(2)}** | ${list} | ${toRaw} | ${toPython} | ${perRead} |`;
+    const toPython = (measure) => (mode.startsWith('shim') ? ratio(mode, python_, measure) : '—');
+    return (
+      `| ${mode} | ${descriptions[mode]} | **${(rate(mode) / 1e6).toFixed(2)}** | ${list} | ${ratio(mode, 'raw', rate)} | ${toPython(rate)} ` +
+      `| ${(cpuRate(mode) / 1e6).toFixed(2)} | ${ratio(mode, 'raw', cpuRate)} | ${toPython(cpuRate)} | ${perRead} |`
+    );
   });
-  const has = (...names) => names.every((name) => modes.includes(name));
+  const verdicts = [];
   const targets = [];
-  if (has('shim-count', 'raw')) targets.push(check('shim-count vs raw', rate('shim-count') / rate('raw'), 0.6));
-  if (has('shim-count', 'asynchat-count')) targets.push(check('shim-count vs CPython asynchat count', rate('shim-count') / rate('asynchat-count'), 8));
-  if (has('shim-echo', 'asynchat-echo')) targets.push(check('shim-echo vs CPython asynchat echo', rate('shim-echo') / rate('asynchat-echo'), 5));
+  const check = (label, of, to, target) => {
+    if (!has(of, to)) return;
+    const wall = rate(of) / rate(to);
+    const cpu = cpuRate(of) / cpuRate(to);
+    const met = wall >= target;
+    if (!met) verdicts.push(`${label}: ${wall.toFixed(2)}x wall-clock, target ${target}x (short by ${((1 - wall / target) * 100).toFixed(0)}%; receiver CPU ratio ${cpu.toFixed(2)}x)`);
+    targets.push(`${label} ${wall.toFixed(2)}x wall-clock, ${cpu.toFixed(2)}x receiver CPU (target >= ${target}x: ${met ? 'met' : 'MISSED'})`);
+  };
+  check('shim-count vs raw', 'shim-count', 'raw', 0.6);
+  check('shim-count vs CPython asynchat count', 'shim-count', 'asynchat-count', 8);
+  check('shim-echo vs CPython asynchat echo', 'shim-echo', 'asynchat-echo', 5);
   if (has('shim-echo')) {
     const echoWrites = writesPerRead('shim-echo');
     if (echoWrites > 1) verdicts.push(`shim-echo: ${echoWrites.toFixed(3)} socket writes per read event, target <= 1`);
@@ -338,12 +344,13 @@ async function orchestrate() {
   }
 
   const { cores, cpu, node } = machine();
+  const load = loadavg().map((value) => value.toFixed(1)).join(', ');
   const table = [
-    `Benchmark: \`scripts/bench/shim.mjs\`${quick ? ' (`--quick`)' : ''}, run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${cores} cores, ${cpu}, Node ${node}${python ? `, ${python}` : ''}.`,
-    `Workload: ${lines.toLocaleString('en-US')} lines of ${LINE_LENGTH} bytes over 127.0.0.1, sent by a separate Node process in 1 MiB writes, then EOF; time at the sender from the first write to the receiver's close (all echoes received and checked). Each mode in fresh processes (${rounds} round(s) x (1 warm-up + ${timedPerProcess} timed runs)), median of the timed runs; line and byte counts checked on every run.`,
+    `Benchmark: \`scripts/bench/shim.mjs\`${quick ? ' (`--quick`)' : ''}, run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${cores} cores, ${cpu}, Node ${node}${python ? `, ${python}` : ''}; load average at the end ${load}.`,
+    `Workload: ${lines.toLocaleString('en-US')} lines of ${LINE_LENGTH} bytes over 127.0.0.1, sent by a separate Node process in 1 MiB writes, then EOF; wall-clock time at the sender from the first write to the receiver's close (all echoes received and checked byte for byte), and the receiver process's CPU time (user + system) for the connection. Each mode in fresh processes (${rounds} round(s) x (1 warm-up + ${timedPerProcess} timed runs)), median of the timed runs; line and byte counts checked on every run.`,
     '',
-    '| mode | what | M lines/s (median) | runs | x raw | x CPython same mode | socket writes per read event |',
-    '|---|---|---|---|---|---|---|',
+    '| mode | what | M lines/s (median) | runs | x raw | x CPython same mode | M lines per receiver CPU-s | x raw (CPU) | x CPython (CPU) | socket writes per read event |',
+    '|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
     '',
     `Ratios: ${targets.join('; ')}.`,
