@@ -93,7 +93,14 @@ export function planFile(analysis: ProjectAnalysis, file: FileAnalysis): FilePla
     if (legacy.base !== 'async_chat') continue;
     const subclasses = subclassesOf(legacy);
     if (legacy.direct && subclasses.length > 0 && Node.isClassDeclaration(legacy.node)) {
-      const left = subclasses.filter((subclass) => planHandler(subclass, context).kind !== 'handler');
+      // A subclass counts as migrated only when its own file's plan translates it (a server left
+      // for a person keeps its handler legacy too).
+      const left = subclasses.filter((subclass) => {
+        const subclassFile = analysis.files.get(subclass.file);
+        const plan = subclassFile === undefined ? null : cachedPlan(analysis, subclassFile);
+        if (plan === null) return planHandler(subclass, context).kind !== 'handler';
+        return !plan.decisions.some((decision) => decision.kind === 'handler' && decision.node === subclass.node);
+      });
       const otherUse = left.length === 0 ? otherReference(analysis, legacy.node, subclasses) : null;
       if (left.length === 0 && otherUse === null) {
         removals.push({ kind: 'remove-class', rules: [TRANSLATION_RULES.handlerClass], node: legacy.node });

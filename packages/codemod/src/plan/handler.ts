@@ -86,6 +86,26 @@ function methodBodyStatements(method: MethodDeclaration | ConstructorDeclaration
   return body.getStatements();
 }
 
+/** `this.lines` initialised with `[]`, or an expression typed as an array. */
+function isArrayValue(node: Node, members: Members): boolean {
+  const field = thisMemberName(node);
+  if (field !== null) {
+    const property = members.properties.get(field);
+    if (property !== undefined && Node.isPropertyDeclaration(property)) {
+      const initializer = property.getInitializer();
+      const typeNode = property.getTypeNode();
+      if ((initializer !== undefined && Node.isArrayLiteralExpression(initializer)) || (typeNode !== undefined && /\[\]$|^Array</.test(typeNode.getText()))) return true;
+    }
+    const assignments = members.node.getDescendantsOfKind(SyntaxKind.BinaryExpression).filter((assignment) => thisMemberName(assignment.getLeft()) === field);
+    if (assignments.length > 0 && assignments.every((assignment) => Node.isArrayLiteralExpression(assignment.getRight()))) return true;
+  }
+  try {
+    return node.getType().isArray();
+  } catch {
+    return false;
+  }
+}
+
 /** Readable function name for a client class: EchoClient -> runEchoClient. */
 export function clientFunctionName(className: string): string {
   return `run${className[0]!.toUpperCase()}${className.slice(1)}`;
@@ -519,6 +539,17 @@ function buildHandlerPlan(legacy: LegacyClass, node: ClassDeclaration, context: 
       const assigned = Node.isBinaryExpression(parent) && parent.getLeft() === access;
       if (!assigned) refuse(MARKER_RULES.legacyInternals, `uses this.${name}, which the streams API does not have`, access);
     }
+  }
+
+  // Channel methods called on something else than `this` (`member.push(...)` to another channel):
+  // the migrated class has no push; an array's push is fine.
+  for (const call of descendantsOf(SyntaxKind.CallExpression)) {
+    const callee = call.getExpression();
+    if (!Node.isPropertyAccessExpression(callee) || callee.getExpression().getKind() === SyntaxKind.ThisKeyword) continue;
+    const method = callee.getName();
+    if (!['push', 'push_with_producer', 'close_when_done', 'discard_buffers', 'set_terminator'].includes(method)) continue;
+    if (method === 'push' && isArrayValue(callee.getExpression(), members)) continue;
+    refuse(MARKER_RULES.legacyInternals, `${callee.getText()}() may reach another channel, which the migrated class cannot do for it`, call);
   }
 
   // The collect buffer lives only in its declaration, the constructor reset, collect and found.

@@ -116,9 +116,9 @@ export function converse(port: number, chunks: Buffer[]): Promise<ConversationRe
         socket.write(chunk);
         await pause(3);
       }
-      // Quiet for 60 ms (or the server closed): the answer is complete.
-      while (!closed && !socket.destroyed && Date.now() - lastData < 60) await pause(10);
-      while (!closed && !socket.destroyed && received.length === 0 && Date.now() - lastData < 150) await pause(10);
+      // Quiet for 100 ms after the last byte either way (or the server closed): the answer is complete.
+      lastData = Math.max(lastData, Date.now());
+      while (!closed && !socket.destroyed && Date.now() - lastData < 100) await pause(10);
       clientEnded = true;
       if (!socket.destroyed) socket.end();
     });
