@@ -30,6 +30,7 @@ import { booleanOption, FILE_SELECTION_OPTIONS, parseCommandArguments, parseShar
 import { CHECK_HELP } from './check-help';
 import type { CliIo } from './io';
 import { packageVersion } from './package-version';
+import { PhaseTimings } from './phase-timings';
 import { UsageError } from './usage-error';
 
 const CHECK_OPTIONS = {
@@ -144,11 +145,13 @@ async function check(argv: string[], io: CliIo): Promise<number> {
     },
     ...(tsconfig ? { tsconfig } : {}),
   };
+  const timings = new PhaseTimings(io.env.ASYNCHAT_MIGRATE_TIMINGS === '1');
   // TypeScript loads while a worker thread walks and reads the files.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const selection = await selectFilesInParallel(selectionRequest, () => require('../analyse/typescript'), io.env);
   const { discovery, prefilter } = selection;
   tsconfig = selection.tsconfig;
+  timings.mark('discovery, prefilter and TypeScript load');
 
   let findings: LocatedFinding[] = [];
   let filesParsed = 0;
@@ -159,6 +162,7 @@ async function check(argv: string[], io: CliIo): Promise<number> {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { collectFindings } = require('../report/findings') as typeof import('../report/findings');
     const analysis = analyseRaw({ files: discovery.files, ...(tsconfig ? { tsconfig } : {}), ...(prefilter ? { prefilter } : {}) });
+    timings.mark(`analysis (${analysis.stats.filesParsed} of ${analysis.stats.filesRead} files parsed)`);
     findings = collectFindings(analysis, cwd);
     filesParsed = analysis.stats.filesParsed;
   }
@@ -232,5 +236,7 @@ async function check(argv: string[], io: CliIo): Promise<number> {
   if (request.format !== 'text' && notes.length > 0) io.stderr.write(`${notes.map((note) => `asynchat-migrate check: ${note}`).join('\n')}\n`);
   if (request.output !== undefined) writeAtomically(resolve(cwd, request.output), report);
   else io.stdout.write(report);
+  timings.mark('findings and report');
+  timings.print(io.stderr);
   return exitCode;
 }
