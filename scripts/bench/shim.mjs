@@ -8,8 +8,9 @@
 // separate Node process in 1 MiB writes that respect 'drain', then EOF; the sender also reads
 // everything the receiver sends back (checked byte for byte against what it sent, in echo mode).
 // Time: sender side, from the first write to the receiver's close (after the last echo).
-// Each receiver runs in a fresh process serving one untimed warm-up connection and then timed
-// ones; the set of modes is repeated in rounds; the median of all timed runs is reported.
+// Each receiver runs in a fresh process serving timed connections (Node receivers first serve one
+// untimed warm-up connection); the set of modes is repeated in rounds (interleaved, because this
+// machine is shared); the median of all timed runs is reported, wall-clock and receiver CPU time.
 //
 // Receivers:
 //   raw             socket 'data' handler + chunk list + Buffer.indexOf(10), counting (baseline)
@@ -22,7 +23,8 @@
 //
 // Targets (issue 3): shim-count >= 0.6x raw and >= 8x asynchat-count; shim-echo >= 5x
 // asynchat-echo with at most 1 socket write per read event. --write puts the table into
-// docs/benchmarks.md (the shim section only). --quick: 200,000 lines, one round.
+// docs/benchmarks.md (the shim section only). --quick: 200,000 lines, one round. --modes a,b runs
+// a subset (for profiling).
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -273,8 +275,8 @@ function pythonWithAsynchat() {
 async function orchestrate() {
   const quick = argv.includes('--quick');
   const lines = Number(option('--lines', quick ? 200_000 : 2_000_000));
-  const rounds = Number(option('--rounds', quick ? 1 : 2));
-  const timedPerProcess = Number(option('--runs', quick ? 2 : 3));
+  const rounds = Number(option('--rounds', quick ? 1 : 3));
+  const timedPerProcess = Number(option('--runs', 2));
   await loadShim(); // fail early when the package is not built
   const python = pythonWithAsynchat();
   const allModes = ['raw', 'shim-count', 'shim-echo', ...(python ? ['asynchat-count', 'asynchat-echo'] : [])];
@@ -285,11 +287,13 @@ async function orchestrate() {
 
   for (let round = 1; round <= rounds; round++) {
     for (const mode of modes) {
-      const connections = timedPerProcess + 1;
+      // Node modes get one untimed warm-up connection (JIT); CPython has nothing to warm up.
+      const warmUp = mode.startsWith('asynchat') ? 0 : 1;
+      const connections = timedPerProcess + warmUp;
       const [command, args] = mode.startsWith('asynchat')
         ? ['python3', [pythonServer, '--mode', mode.slice('asynchat-'.length), '--connections', String(connections)]]
         : [process.execPath, [self, '--receiver', mode, String(connections)]];
-      const results = (await driveReceiver(mode, command, args, connections, lines)).slice(1);
+      const results = (await driveReceiver(mode, command, args, connections, lines)).slice(warmUp);
       runs[mode].push(...results);
       console.error(
         `round ${round} ${mode.padEnd(14)} ${results.map((result) => (result.rate / 1e6).toFixed(2)).join(' ')} M lines/s; ` +
@@ -347,7 +351,7 @@ async function orchestrate() {
   const load = loadavg().map((value) => value.toFixed(1)).join(', ');
   const table = [
     `Benchmark: \`scripts/bench/shim.mjs\`${quick ? ' (`--quick`)' : ''}, run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${cores} cores, ${cpu}, Node ${node}${python ? `, ${python}` : ''}; load average at the end ${load}.`,
-    `Workload: ${lines.toLocaleString('en-US')} lines of ${LINE_LENGTH} bytes over 127.0.0.1, sent by a separate Node process in 1 MiB writes, then EOF; wall-clock time at the sender from the first write to the receiver's close (all echoes received and checked byte for byte), and the receiver process's CPU time (user + system) for the connection. Each mode in fresh processes (${rounds} round(s) x (1 warm-up + ${timedPerProcess} timed runs)), median of the timed runs; line and byte counts checked on every run.`,
+    `Workload: ${lines.toLocaleString('en-US')} lines of ${LINE_LENGTH} bytes over 127.0.0.1, sent by a separate Node process in 1 MiB writes, then EOF; wall-clock time at the sender from the first write to the receiver's close (all echoes received and checked byte for byte), and the receiver process's CPU time (user + system) for the connection. Each mode in fresh processes (${rounds} round(s) x ${timedPerProcess} timed runs, after one untimed warm-up connection for the Node modes), median of the timed runs; line and byte counts checked on every run.`,
     '',
     '| mode | what | M lines/s (median) | runs | x raw | x CPython same mode | M lines per receiver CPU-s | x raw (CPU) | x CPython (CPU) | socket writes per read event |',
     '|---|---|---|---|---|---|---|---|---|---|',
