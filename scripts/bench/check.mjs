@@ -29,14 +29,21 @@ for (const [path, what] of [[binary, 'the built CLI (run pnpm build first)'], [a
 const scratch = mkdtempSync(join(tmpdir(), 'asynchat-check-bench-'));
 const cacheDirectory = join(scratch, 'compile-cache');
 
+// CPU time (user + system) through GNU time when it is there: steadier than wall time on a shared machine.
+const gnuTime = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+const CPU_MARK = 'bench-cpu-seconds';
+
 function timed(command, args, options) {
+  const [file, fileArgs] = gnuTime ? [gnuTime, ['-f', `${CPU_MARK} %U %S`, command, ...args]] : [command, args];
   const start = process.hrtime.bigint();
-  const result = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 1 << 30, ...options });
+  const result = spawnSync(file, fileArgs, { encoding: 'utf8', maxBuffer: 1 << 30, ...options });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   if (result.error) throw result.error;
   // Both tools exit 1 when they find something: that is the expected outcome here.
   if (result.status !== 0 && result.status !== 1) throw new Error(`${command} ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
-  return { seconds, stdout: result.stdout };
+  const cpuLine = result.stderr.split('\n').find((line) => line.startsWith(CPU_MARK));
+  const cpuSeconds = cpuLine ? cpuLine.split(' ').slice(1, 3).reduce((sum, value) => sum + Number(value), 0) : Number.NaN;
+  return { seconds, cpuSeconds, stdout: result.stdout };
 }
 const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
 
@@ -81,22 +88,37 @@ for (const size of sizes) {
   const warmAstGrep = runAstGrep(corpus);
   const comparison = compareFindings(corpus, warmCheck.stdout, warmAstGrep.stdout);
   allSame &&= comparison.same;
-  const times = { check: [], cold: [], astGrep: [] };
+  const times = { check: [], cold: [], astGrep: [], checkCpu: [], astGrepCpu: [] };
   for (let run = 0; run < runs; run += 1) {
-    times.astGrep.push(runAstGrep(corpus).seconds);
-    times.check.push(runCheck(corpus, true).seconds);
+    const astGrepRun = runAstGrep(corpus);
+    times.astGrep.push(astGrepRun.seconds);
+    times.astGrepCpu.push(astGrepRun.cpuSeconds);
+    const checkRun = runCheck(corpus, true);
+    times.check.push(checkRun.seconds);
+    times.checkCpu.push(checkRun.cpuSeconds);
     times.cold.push(runCheck(corpus, false).seconds);
   }
-  const row = { size, astGrep: median(times.astGrep), check: median(times.check), cold: median(times.cold), comparison };
+  const row = {
+    size,
+    astGrep: median(times.astGrep),
+    check: median(times.check),
+    cold: median(times.cold),
+    cpuRatio: median(times.checkCpu) / median(times.astGrepCpu),
+    comparison,
+  };
   rows.push(row);
-  console.log(`${size} files: ast-grep ${row.astGrep.toFixed(2)} s, check ${row.check.toFixed(2)} s (${(row.check / row.astGrep).toFixed(2)}x), without compile cache ${row.cold.toFixed(2)} s (${(row.cold / row.astGrep).toFixed(2)}x); imports ${comparison.imports}, subclasses ${comparison.subclasses}, same direct findings: ${comparison.same}`);
+  console.log(
+    `${size} files: ast-grep ${row.astGrep.toFixed(2)} s, check ${row.check.toFixed(2)} s (${(row.check / row.astGrep).toFixed(2)}x), without compile cache ${row.cold.toFixed(2)} s (${(row.cold / row.astGrep).toFixed(2)}x), CPU time ratio ${row.cpuRatio.toFixed(2)}x; imports ${comparison.imports}, subclasses ${comparison.subclasses}, same direct findings: ${comparison.same}`,
+  );
 }
 rmSync(scratch, { recursive: true, force: true });
 
-console.log('\n| corpus (10% legacy) | check / ast-grep | check without compile cache / ast-grep | legacy-import: check / ast-grep | legacy-subclass: check / ast-grep | same direct findings |');
-console.log('|---|---|---|---|---|---|');
+console.log('\n| corpus (10% legacy) | wall time: check / ast-grep | same, first run (no compile cache) | CPU time: check / ast-grep | legacy-import: check / ast-grep | legacy-subclass: check / ast-grep | same direct findings |');
+console.log('|---|---|---|---|---|---|---|');
 for (const row of rows) {
-  console.log(`| ${row.size.toLocaleString('en-US')} files | ${(row.check / row.astGrep).toFixed(2)}x | ${(row.cold / row.astGrep).toFixed(2)}x | ${row.comparison.imports} | ${row.comparison.subclasses} (+${row.comparison.beyond} through aliases and other files' classes) | ${row.comparison.same ? 'yes' : 'NO'} |`);
+  console.log(
+    `| ${row.size.toLocaleString('en-US')} files | ${(row.check / row.astGrep).toFixed(2)}x | ${(row.cold / row.astGrep).toFixed(2)}x | ${Number.isNaN(row.cpuRatio) ? 'n/a' : `${row.cpuRatio.toFixed(2)}x`} | ${row.comparison.imports} | ${row.comparison.subclasses} (+${row.comparison.beyond} through aliases and other files' classes) | ${row.comparison.same ? 'yes' : 'NO'} |`,
+  );
 }
 if (!allSame) {
   console.error('check and ast-grep disagree on direct imports or subclasses');
