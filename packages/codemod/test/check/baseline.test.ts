@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import fc from 'fast-check';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BASELINE_HEADER, compareWithBaseline, formatBaseline, parseBaseline, updateBaseline, type BaselineEntry } from '../../src/report/baseline';
@@ -67,6 +68,25 @@ describe('baseline file', () => {
     } finally {
       repository.dispose();
     }
+  });
+
+  test('property: formatting then parsing gives the same entries, and a fresh baseline neither fails nor falls', () => {
+    const entryArbitrary = fc.record({
+      file: fc.stringMatching(/^[a-z][a-z0-9/._-]{0,30}$/),
+      rule: fc.constantFrom('legacy-import', 'legacy-subclass', 'legacy-loop', 'manual-marker', 'parse-error'),
+      count: fc.integer({ min: 1, max: 50 }),
+    });
+    fc.assert(
+      fc.property(fc.uniqueArray(entryArbitrary, { selector: (entry) => `${entry.file}\t${entry.rule}`, maxLength: 40 }), (list) => {
+        const current = new Map(list.map((entry) => [`${entry.file}\t${entry.rule}`, entry]));
+        const parsed = parseBaseline(formatBaseline(list), 'property');
+        if (parsed.size !== current.size) return false;
+        for (const [key, entry] of current) if (parsed.get(key)?.count !== entry.count) return false;
+        const scope = { checkedFiles: new Set(list.map((entry) => entry.file)), fileExists: () => true };
+        const comparison = compareWithBaseline(current, parsed, scope);
+        return comparison.exceeded.length === 0 && comparison.fallen.length === 0;
+      }),
+    );
   });
 
   test('duplicate lines left by a careless merge keep the smaller count (the ratchet never loosens)', () => {

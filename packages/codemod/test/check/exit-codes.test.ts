@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { main } from '../../src/cli/main';
 import { memoryIo } from '../../src/cli/io';
@@ -95,6 +95,22 @@ describeBuilt('the built asynchat-migrate binary', () => {
     const usage = run(FIXTURES, ['check', '--nope']);
     expect(usage.status).toBe(2);
     expect(usage.stderr).toContain("Unknown option '--nope'");
+  });
+
+  test('the compile cache is written on the first run and used by the next, with the same output', () => {
+    const repository = scratchRepository();
+    try {
+      const env = { ...process.env, ASYNCHAT_MIGRATE_CACHE_DIR: join(repository.root, 'cache') };
+      const first = spawnSync(process.execPath, [BINARY, 'check', '--format', 'json'], { cwd: join(FIXTURES, 'chains'), env, encoding: 'utf8' });
+      expect(first.status).toBe(1);
+      // Node 20: one .bin per cached bundle; Node >= 22: module.enableCompileCache's own layout.
+      expect(readdirSync(join(repository.root, 'cache')).length).toBeGreaterThan(0);
+      const second = spawnSync(process.execPath, [BINARY, 'check', '--format', 'json'], { cwd: join(FIXTURES, 'chains'), env, encoding: 'utf8' });
+      expect(second.status).toBe(1);
+      expect(second.stdout).toBe(first.stdout);
+    } finally {
+      repository.dispose();
+    }
   });
 
   test('--stdin through a pipe', () => {

@@ -1,11 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { escapeCommandData, escapeCommandProperty, formatGithub } from '../../src/report/github-format';
 import { CHECK_RULE_IDS } from '../../src/report/rules';
 import { summarize } from '../../src/report/summary';
-import { FIXTURES, check } from './support/run-check';
+import { FIXTURES, check, scratchRepository } from './support/run-check';
 
 /**
  * The official SARIF 2.1.0 schema is written in JSON Schema draft-04 (`id`, not `$id`). Ajv's
@@ -74,6 +74,26 @@ describe('--format sarif', () => {
     const before = JSON.parse((await check(join(FIXTURES, 'broken'), ['--format', 'sarif'])).stdout) as { runs: { results: { partialFingerprints: { primaryLocationLineHash: string }; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] };
     const good = before.runs[0]?.results.filter((result) => result.locations[0]?.physicalLocation.artifactLocation.uri === 'good.ts');
     expect(good?.map((result) => result.partialFingerprints.primaryLocationLineHash)).toHaveLength(2);
+  });
+});
+
+describe('--format sarif with a baseline', () => {
+  test('all findings are present, marked new or unchanged, and the log still validates', async () => {
+    const validate = sarifValidator();
+    const repository = scratchRepository('chains');
+    try {
+      await check(repository.root, ['--baseline', 'b.tsv', '--update-baseline']);
+      writeFileSync(join(repository.root, 'fresh.ts'), "import { dispatcher } from '@asynchat/shim';\nexport class Fresh extends dispatcher {}\n");
+      const run = await check(repository.root, ['--baseline', 'b.tsv', '--format', 'sarif']);
+      expect(run.exitCode).toBe(1);
+      const log = JSON.parse(run.stdout) as { runs: { results: { baselineState: string; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] };
+      expect(validate(log)).toBe(true);
+      const states = log.runs[0]?.results.map((result) => `${result.locations[0]?.physicalLocation.artifactLocation.uri} ${result.baselineState}`);
+      expect(states?.filter((state) => state.endsWith(' new'))).toEqual(['fresh.ts new', 'fresh.ts new']);
+      expect(states?.filter((state) => state.endsWith(' unchanged'))).toHaveLength(10);
+    } finally {
+      repository.dispose();
+    }
   });
 });
 
