@@ -33,7 +33,8 @@ function loadRewrite(): Subcommand | undefined {
     const module = require('./rewrite') as { runRewrite?: Subcommand };
     return module.runRewrite;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' && String((error as Error).message).includes('./rewrite')) {
+    // Only the rewrite module itself missing means "not in this build"; a missing dependency of it is a real error.
+    if ((error as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' && String((error as Error).message).includes("'./rewrite'")) {
       return undefined;
     }
     throw error;
