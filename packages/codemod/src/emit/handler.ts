@@ -42,11 +42,16 @@ function runStatements(text: string, plan: HandlerPlan, indentation: string, opt
   if (plan.client?.connectBody) lines.push(movedBodyText(text, plan.client.connectBody, indentation));
   const prologueWrites = [...(plan.prologue?.actions ?? []), ...(plan.client?.connectBody?.actions ?? [])].some((action) => action.kind === 'write');
   if (prologueWrites) lines.push(`${indentation}await writer.drain();`);
-  const loopIndentation = plan.catchClause !== null ? inner : indentation;
+  const loopIndentation = plan.catchClause !== null || plan.afterLoop !== null ? inner : indentation;
   const loop = loopText(text, plan, loopIndentation, options);
   if (plan.catchClause !== null) {
     lines.push(`${indentation}try {`, loop, `${indentation}} catch (${plan.catchClause.parameter}) {`);
     lines.push(movedBodyText(text, plan.catchClause.body, inner));
+    lines.push(`${indentation}}`);
+  } else if (plan.afterLoop !== null) {
+    // asynchat's default handle_error reports the error and then runs handle_close: so does this.
+    lines.push(`${indentation}try {`, loop, `${indentation}} catch (error) {`);
+    lines.push(`${inner}console.error(error);`);
     lines.push(`${indentation}}`);
   } else {
     lines.push(loop);
@@ -155,7 +160,7 @@ export function emitHandler(text: string, plan: HandlerPlan, options: EmitOption
   const memberIndentation =
     anchor !== null ? indentationAt(text, anchor.getStart()) : firstMember !== undefined ? indentationAt(text, firstMember.getStart()) : indentationAt(text, node.getStart()) + options.indentUnit;
   const runLines = [
-    plan.writerField && options.typescript ? `private writer!: StreamWriter;\n\n${memberIndentation}` : '',
+    plan.writerField && options.typescript ? `${plan.writerPublic ? '' : 'private '}writer!: StreamWriter;\n\n${memberIndentation}` : '',
     `async run${signature(options, plan)} {\n`,
     runStatements(text, plan, memberIndentation + options.indentUnit, options),
     `\n${memberIndentation}}`,

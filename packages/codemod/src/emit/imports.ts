@@ -66,6 +66,7 @@ export function importEdits(input: ImportEditsInput): TextEdit[] {
   const uses = identifierUses(after, file.path, skip);
   const result: TextEdit[] = [];
   if (input.typescript) result.push(...orphanedImportEdits(input, uses));
+  else result.push(...orphanedRequireEdits(input, uses));
   let replaceable: LegacyImport | undefined;
   for (const site of shimImports) {
     const edit = trimImport(text, site, (local) => (uses.get(local) ?? 0) > 0);
@@ -207,6 +208,42 @@ function orphanedImportEdits(input: ImportEditsInput, usesAfter: Map<string, num
     // An import the translations already edit (a renamed specifier) is theirs.
     if (input.edits.some((edit) => edit.start < statement.getEnd() && edit.end > statement.getStart())) continue;
     const site = { node: statement, kind: 'named', specifier: statement.getModuleSpecifierValue(), viaLocalModule: null, bindings: [] } satisfies LegacyImport;
+    const edit = trimImport(input.text, site, (local) => !orphaned(local));
+    if (edit !== null) edits.push(edit);
+  }
+  return edits;
+}
+
+/**
+ * JavaScript files: `const { LineHandler } = require('./line-handler')` whose bindings were used only
+ * by the rewritten code (a base class that migrated away) loses those bindings, and the statement
+ * goes when none is left.
+ */
+function orphanedRequireEdits(input: ImportEditsInput, usesAfterImports: Map<string, number>): TextEdit[] {
+  let usesAfter = usesAfterImports;
+  const legacy = new Set(input.file.imports.map((site) => site.node));
+  const requires = input.file.sourceFile.getStatements().filter((statement) => {
+    if (!Node.isVariableStatement(statement) || legacy.has(statement)) return false;
+    const declarations = statement.getDeclarations();
+    const initializer = declarations.length === 1 ? declarations[0]!.getInitializer() : undefined;
+    return (
+      initializer !== undefined &&
+      Node.isCallExpression(initializer) &&
+      initializer.getExpression().getText() === 'require' &&
+      /^['"]\.\.?\//.test(initializer.getArguments()[0]?.getText() ?? '') &&
+      Node.isObjectBindingPattern(declarations[0]!.getNameNode())
+    );
+  });
+  if (requires.length === 0) return [];
+  const usesBefore = identifierUses(input.text, input.file.path, new Set(requires.map((statement) => statement.getStart())));
+  // The bindings of the requires themselves are not uses.
+  const skipAfter = new Set([...input.file.imports, ...requires.map((node) => ({ node }))].map((site) => mapOffset(site.node.getStart(), input.edits)));
+  usesAfter = identifierUses(applyEdits(input.text, input.edits), input.file.path, skipAfter);
+  const edits: TextEdit[] = [];
+  for (const statement of requires) {
+    if (input.edits.some((edit) => edit.start < statement.getEnd() && edit.end > statement.getStart())) continue;
+    const site = { node: statement, kind: 'require', specifier: '', viaLocalModule: null, bindings: [] } satisfies LegacyImport;
+    const orphaned = (local: string): boolean => (usesBefore.get(local) ?? 0) > 0 && (usesAfter.get(local) ?? 0) === 0;
     const edit = trimImport(input.text, site, (local) => !orphaned(local));
     if (edit !== null) edits.push(edit);
   }

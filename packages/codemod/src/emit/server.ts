@@ -31,6 +31,7 @@ export function emitServer(text: string, plan: ServerPlan, options: EmitOptions)
   const returnType = options.typescript ? ': Promise<Server>' : '';
   const code = [
     `${exported}function ${plan.functionName}(${parameters.join(', ')})${returnType} {`,
+    ...plan.locals.map((local) => `${inner}const ${local.name} = ${local.initializer};`),
     `${inner}return startServer(${connection}, ${listenOptions(plan.host, plan.port)});`,
     `${indentation}}`,
   ].join('\n');

@@ -86,6 +86,59 @@ function methodBodyStatements(method: MethodDeclaration | ConstructorDeclaration
   return body.getStatements();
 }
 
+/**
+ * Fields that only ever hold instances of this class (a chat room): `this.room.add(this)` is the only
+ * way in, and the field comes from a constructor parameter or starts empty.
+ */
+function peerCollections(members: Members, classNodes: Node[], bufferField: string): Set<string> {
+  const peers = new Set<string>();
+  const calls = classNodes.flatMap((classNode) => classNode.getDescendantsOfKind(SyntaxKind.CallExpression));
+  const candidates = new Set<string>();
+  for (const call of calls) {
+    const callee = call.getExpression();
+    if (!Node.isPropertyAccessExpression(callee)) continue;
+    const field = thisMemberName(callee.getExpression());
+    if (field !== null && field !== bufferField && ['add', 'push', 'unshift'].includes(callee.getName())) candidates.add(field);
+  }
+  for (const field of candidates) {
+    const insertions = calls.filter((call) => {
+      const callee = call.getExpression();
+      return Node.isPropertyAccessExpression(callee) && thisMemberName(callee.getExpression()) === field && ['add', 'push', 'unshift', 'splice', 'set'].includes(callee.getName());
+    });
+    const onlyThis = insertions.every((call) => {
+      const callee = call.getExpression() as Node;
+      return Node.isPropertyAccessExpression(callee) && ['add', 'push', 'unshift'].includes(callee.getName()) && call.getArguments().length === 1 && call.getArguments()[0]!.getKind() === SyntaxKind.ThisKeyword;
+    });
+    const assignments = classNodes
+      .flatMap((classNode) => classNode.getDescendantsOfKind(SyntaxKind.BinaryExpression))
+      .filter((assignment) => thisMemberName(assignment.getLeft()) === field && assignment.getOperatorToken().getKind() === SyntaxKind.EqualsToken);
+    const constructorParameters = new Set(
+      [members.constructorNode].flatMap((constructor) => (constructor === undefined ? [] : constructor.getParameters().map((parameter) => parameter.getName()))),
+    );
+    const safeSource = assignments.every((assignment) => {
+      const right = assignment.getRight();
+      return (Node.isIdentifier(right) && constructorParameters.has(right.getText())) || /^new Set\(\)$|^\[\]$/.test(right.getText());
+    });
+    if (onlyThis && safeSource && assignments.length > 0) peers.add(field);
+  }
+  return peers;
+}
+
+/** `member` declared by `for (const member of this.room)` where `room` holds instances of this class. */
+function isPeer(receiver: Node, peers: Set<string>): boolean {
+  if (!Node.isIdentifier(receiver) || peers.size === 0) return false;
+  for (let current: Node | undefined = receiver.getParent(); current !== undefined; current = current.getParent()) {
+    if (!Node.isForOfStatement(current)) continue;
+    const initializer = current.getInitializer();
+    if (!Node.isVariableDeclarationList(initializer)) continue;
+    const [declaration, ...rest] = initializer.getDeclarations();
+    if (declaration === undefined || rest.length > 0 || declaration.getName() !== receiver.getText()) continue;
+    const field = thisMemberName(current.getExpression());
+    return field !== null && peers.has(field);
+  }
+  return false;
+}
+
 /** `this.lines` initialised with `[]`, or an expression typed as an array. */
 function isArrayValue(node: Node, members: Members): boolean {
   const field = thisMemberName(node);
@@ -292,6 +345,8 @@ function scanBody(
     buffer: CollectBuffer;
     helpersThatWrite: Set<string>;
     helpersThatClose: Set<string>;
+    /** Fields holding other instances of this class (a room): their members' push is a write on their writer. */
+    peers: Set<string>;
     /** A node of the file the migrated code is emitted in. */
     emittedIn: Node;
     loop: 'frames' | 'read-frame';
@@ -305,6 +360,12 @@ function scanBody(
   const target = role === 'helper' ? 'this.writer' : 'writer';
   for (const call of body.getDescendantsOfKind(SyntaxKind.CallExpression)) {
     const name = thisCallName(call);
+    const callee = call.getExpression();
+    if (Node.isPropertyAccessExpression(callee) && callee.getName() === 'push' && isPeer(callee.getExpression(), state.peers)) {
+      const [data] = call.getArguments();
+      if (data !== undefined) actions.push({ kind: 'write', call, data, target: `${callee.getExpression().getText()}.writer` });
+      continue;
+    }
     if (name === null) {
       const callee = call.getExpression();
       if (Node.isPropertyAccessExpression(callee) && callee.getExpression().getKind() === SyntaxKind.ThisKeyword) continue;
@@ -541,6 +602,8 @@ function buildHandlerPlan(legacy: LegacyClass, node: ClassDeclaration, context: 
     }
   }
 
+  const peers = peerCollections(members, classNodes, buffer.field);
+
   // Channel methods called on something else than `this` (`member.push(...)` to another channel):
   // the migrated class has no push; an array's push is fine.
   for (const call of descendantsOf(SyntaxKind.CallExpression)) {
@@ -549,6 +612,7 @@ function buildHandlerPlan(legacy: LegacyClass, node: ClassDeclaration, context: 
     const method = callee.getName();
     if (!['push', 'push_with_producer', 'close_when_done', 'discard_buffers', 'set_terminator'].includes(method)) continue;
     if (method === 'push' && isArrayValue(callee.getExpression(), members)) continue;
+    if (method === 'push' && isPeer(callee.getExpression(), peers)) continue;
     refuse(MARKER_RULES.legacyInternals, `${callee.getText()}() may reach another channel, which the migrated class cannot do for it`, call);
   }
 
@@ -658,6 +722,7 @@ function buildHandlerPlan(legacy: LegacyClass, node: ClassDeclaration, context: 
   }
 
   const scanState = {
+    peers,
     emittedIn: node as Node,
     buffer,
     helpersThatWrite,
@@ -963,7 +1028,11 @@ function buildHandlerPlan(legacy: LegacyClass, node: ClassDeclaration, context: 
     removedMembers: removedMembers.filter((member) => member.getParent() === node),
     runAnchor: found.getParent() === node ? found : null,
     keptMembers,
-    writerField: form === 'class' && keptMembers.some((member) => member.actions.some((action) => action.kind === 'write' || action.kind === 'helper-close')),
+    writerField:
+      form === 'class' &&
+      (keptMembers.some((member) => member.actions.some((action) => action.kind === 'write' || action.kind === 'helper-close')) ||
+        allActions.some((action) => action.kind === 'write' && action.target !== 'writer')),
+    writerPublic: allActions.some((action) => action.kind === 'write' && action.target !== 'writer' && action.target !== 'this.writer'),
     closesInHelpers: helpersThatClose.size > 0,
     addedFields,
     droppedParameterIndexes,

@@ -3,7 +3,7 @@
  * `handle_accepted(sock, addr)` that builds one translated handler, become
  * `startXxx(...params): Promise<Server>` over `startServer`.
  */
-import { type ClassDeclaration, Node, SyntaxKind } from 'ts-morph';
+import { type ClassDeclaration, Node, type PropertyAccessExpression, SyntaxKind } from 'ts-morph';
 import type { LegacyClass } from '../analyse/types';
 import { thisCallName } from './handler';
 import { MARKER_RULES, TRANSLATION_RULES } from './rules';
@@ -52,10 +52,20 @@ function buildServerPlan(legacy: LegacyClass, node: ClassDeclaration, handlers: 
 
   let host = '';
   let port = '';
+  const locals: ServerPlan['locals'] = [];
   const statements = constructorNode.getBodyOrThrow().asKindOrThrow(SyntaxKind.Block).getStatements();
   for (const statement of statements) {
     const expression = Node.isExpressionStatement(statement) ? statement.getExpression() : undefined;
-    if (expression === undefined || !Node.isCallExpression(expression)) refuse('the constructor does more than create, bind and listen');
+    // `this.room = new Set()`: state shared by the connections, a local of the start function.
+    if (expression !== undefined && Node.isBinaryExpression(expression) && expression.getOperatorToken().getKind() === SyntaxKind.EqualsToken) {
+      const field = Node.isPropertyAccessExpression(expression.getLeft()) && expression.getLeft().getFirstChild()?.getKind() === SyntaxKind.ThisKeyword ? (expression.getLeft() as PropertyAccessExpression).getName() : null;
+      const usesThis = expression.getRight().getDescendantsOfKind(SyntaxKind.ThisKeyword).length > 0 || expression.getRight().getKind() === SyntaxKind.ThisKeyword;
+      if (field !== null && !usesThis && !locals.some((local) => local.name === field)) {
+        locals.push({ name: field, initializer: expression.getRight().getText() });
+        continue;
+      }
+    }
+    if (expression === undefined || !Node.isCallExpression(expression)) refuse('the constructor does more than create, bind, listen and set fields');
     if (expression.getExpression().getKind() === SyntaxKind.SuperKeyword) {
       if (expression.getArguments().length > 0) refuse('passes a socket map to dispatcher');
       continue;
@@ -120,11 +130,24 @@ function buildServerPlan(legacy: LegacyClass, node: ClassDeclaration, handlers: 
       handlerArguments.push(text);
       return;
     }
+    const field = Node.isPropertyAccessExpression(arg) && arg.getExpression().getKind() === SyntaxKind.ThisKeyword ? arg.getName() : null;
+    if (field !== null && locals.some((local) => local.name === field)) {
+      handlerArguments.push(field);
+      return;
+    }
     refuse(`the handler is built with ${text}, which the server function cannot see`);
   });
   if (args.filter((arg) => arg.getText() === socketParameter.getName()).length > 1) refuse('the accepted socket is passed twice');
 
+  for (const local of locals) {
+    const uses = node
+      .getDescendantsOfKind(SyntaxKind.PropertyAccessExpression)
+      .filter((access) => access.getName() === local.name && access.getExpression().getKind() === SyntaxKind.ThisKeyword);
+    const inArguments = uses.filter((access) => access.getParent() === construction);
+    if (uses.length !== inArguments.length + 1) refuse(`this.${local.name} is used beyond the handler's construction`);
+  }
   return {
+    locals,
     kind: 'server',
     rules: [TRANSLATION_RULES.startServer],
     legacy,

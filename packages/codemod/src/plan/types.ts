@@ -35,7 +35,8 @@ export type BodyAction =
   /** An `override` keyword that no longer overrides anything. */
   | { kind: 'remove'; node: Node };
 
-export type WriterReference = 'writer' | 'this.writer';
+/** `writer`, `this.writer`, or another instance's (`member.writer`). */
+export type WriterReference = string;
 
 /** A method body (or the constructor's) that moves into the migrated code, with its rewrites. */
 export interface MovedBody {
@@ -82,6 +83,8 @@ export interface HandlerPlan {
   keptMembers: { node: Node; actions: BodyAction[] }[];
   /** Helper methods write: the writer is stored in a field set when `run` starts. */
   writerField: boolean;
+  /** Other instances write on this one's writer (a room): the field is public. */
+  writerPublic: boolean;
   /** A helper method closes the writer: the loop checks `writer.isClosing()` at each turn. */
   closesInHelpers: boolean;
   /** Fields the legacy class assigned without declaring (they were inherited attributes). */
@@ -120,6 +123,8 @@ export interface ServerPlan {
   parameters: string[];
   host: string;
   port: string;
+  /** Fields the server set in its constructor (`this.room = new Set()`): locals of the start function. */
+  locals: { name: string; initializer: string }[];
   /** The handler built per connection, and the expression text of its extra constructor arguments. */
   handler: HandlerPlan;
   handlerArguments: string[];
