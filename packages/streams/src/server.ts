@@ -15,6 +15,10 @@ export interface StartServerOptions extends net.ListenOptions, net.ServerOpts, S
   onHandlerError?: HandlerErrorListener;
 }
 
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
+}
+
 function logHandlerError(error: unknown, writer: StreamWriter): void {
   const peer = writer.getExtraInfo('peername');
   const where = peer === undefined ? 'a connection' : `the connection from ${peer[0]}:${peer[1]}`;
@@ -167,10 +171,10 @@ export function startServer(handler: ConnectionHandler, options: StartServerOpti
       const pair = fromSocket(socket, { limit });
       writer = pair.writer;
       server.track(writer);
-      const result = handler(pair.reader, writer);
-      if (result !== undefined && typeof (result as Promise<void>).then === 'function') {
+      const result: unknown = handler(pair.reader, writer);
+      if (isThenable(result)) {
         const failedWriter = writer;
-        (result as Promise<void>).then(undefined, (error: unknown) => handlerFailed(error, failedWriter));
+        result.then(undefined, (error: unknown) => handlerFailed(error, failedWriter));
       }
     } catch (error) {
       if (writer === undefined) socket.destroy();

@@ -132,6 +132,19 @@ test('a handler that throws or rejects is reported, its connection closed, and t
   expect((await workingSync.reader.read()).toString()).toBe('fine\n');
 });
 
+test('a handler that returns a non-promise value (plain JavaScript callers) is not treated as failed', async () => {
+  const reported: unknown[] = [];
+  const handler = ((_reader: StreamReader, writer: StreamWriter) => {
+    writer.write('hi\n');
+    writer.close();
+    return null;
+  }) as unknown as (reader: StreamReader, writer: StreamWriter) => void;
+  const { port } = await serve(handler, { onHandlerError: (error) => reported.push(error) });
+  const client = await openConnection({ host: '127.0.0.1', port });
+  expect((await client.reader.read()).toString()).toBe('hi\n');
+  expect(reported).toEqual([]);
+});
+
 test('the default handler error report logs to console.error', async () => {
   const logged: unknown[][] = [];
   const spy = jest.spyOn(console, 'error').mockImplementation((...args: unknown[]) => {
