@@ -68,7 +68,9 @@ function findingsOfFile(file: RawFileAnalysis, cwd: string): LocatedFinding[] {
     const message =
       use.name === 'socket_map'
         ? `socket_map is the shim's global table of dispatchers; @asynchat/streams has none: keep your own set of connections, then run ${rewriteCommand}`
-        : `${use.name}() drives the shim's event loop; ${rewriteCommand} moves the server to startServer() and awaits it`;
+        : use.name === 'close_all'
+          ? `close_all() closes every dispatcher in the shim's socket_map; with streams, close your own servers and writers (server.close(), writer.close()), then run ${rewriteCommand}`
+          : `loop() drives the shim's event loop; ${rewriteCommand} moves the server to startServer() and awaits it`;
     findings.push(make(line, column, 'legacy-loop', message));
   }
   for (const marker of file.markers) {
