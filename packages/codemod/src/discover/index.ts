@@ -3,3 +3,5 @@ export { discoverFiles, findGitRoot, MissingPathError, ALWAYS_SKIPPED_DIRECTORIE
 export { GitignoreRules } from './gitignore';
 export { inShard, stablePathHash } from './shard';
 export { prefilterFiles, MARKER_TEXT, type PrefilterOptions, type PrefilterResult } from './prefilter';
+export { selectFiles, type SelectionRequest, type Selection } from './select-files';
+export { selectFilesInParallel } from './select-files-in-parallel';
