@@ -21,6 +21,8 @@ export interface ConversationSpec {
   legacy: { server: string } | { handler: string; args?: unknown[] };
   migrated: { server: string } | { function: string } | { class: string; args?: unknown[] };
   conversations: string[][];
+  /** Several clients at once, in turns (`[client, data]` steps), with `clients` connections. */
+  turns?: { clients: number; steps: Step[] }[];
   seeds?: number;
 }
 
@@ -248,4 +250,58 @@ export async function runClient(module: Exports, spec: ClientSpec, args: unknown
   } finally {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
+}
+
+/** A step of a multi-client conversation: client `index` sends `data` (latin1). */
+export type Step = [index: number, data: string];
+
+/**
+ * Several clients in turns (a chat room): each step's bytes go out in seeded chunks, then the harness
+ * waits for quiet; at the end every client sends EOF in order. Returns what each client received.
+ */
+export async function converseInTurns(port: number, clientCount: number, steps: Step[], seed: number): Promise<ConversationRecord[]> {
+  const sockets: net.Socket[] = [];
+  const records: { received: Buffer[]; closed: boolean; ended: boolean; closedBeforeClientEof: boolean }[] = [];
+  let lastActivity = Date.now();
+  for (let index = 0; index < clientCount; index += 1) {
+    const record = { received: [] as Buffer[], closed: false, ended: false, closedBeforeClientEof: false };
+    const socket = net.connect({ host: '127.0.0.1', port, allowHalfOpen: true });
+    socket.on('data', (chunk: Buffer) => {
+      record.received.push(chunk);
+      lastActivity = Date.now();
+    });
+    socket.on('end', () => {
+      record.closed = true;
+      if (!record.ended) record.closedBeforeClientEof = true;
+    });
+    socket.on('error', () => undefined);
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    sockets.push(socket);
+    records.push(record);
+  }
+  const quiet = async (): Promise<void> => {
+    lastActivity = Math.max(lastActivity, Date.now());
+    while (Date.now() - lastActivity < 60) await pause(10);
+  };
+  await quiet();
+  for (const [index, data] of steps) {
+    for (const chunk of cutChunks(Buffer.from(data, 'latin1'), seed)) {
+      sockets[index]!.write(chunk);
+      await pause(2);
+    }
+    await quiet();
+  }
+  for (const [index, socket] of sockets.entries()) {
+    records[index]!.ended = true;
+    socket.end();
+    await quiet();
+  }
+  const deadline = Date.now() + 2000;
+  while (records.some((record) => !record.closed) && Date.now() < deadline) await pause(10);
+  for (const socket of sockets) socket.destroy();
+  return records.map((record) => ({
+    received: Buffer.concat(record.received).toString('latin1'),
+    closedBeforeClientEof: record.closedBeforeClientEof,
+    closed: record.closed,
+  }));
 }

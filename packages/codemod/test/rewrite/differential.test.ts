@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { loadFixtureCases } from './fixture-cases';
-import { converse, cutChunks, runClient, startLegacy, startMigrated, type ClientSpec, type ConversationRecord, type ConversationSpec } from './differential-harness';
+import { converse, converseInTurns, cutChunks, runClient, startLegacy, startMigrated, type ClientSpec, type ConversationRecord, type ConversationSpec } from './differential-harness';
 
 // The shim warns once per legacy class (by design); the warnings say nothing about this test.
 process.noDeprecation = true;
@@ -70,6 +70,15 @@ describe.each(runs)('differential %s', (_name, fixture, spec) => {
           expect({ label, ...migratedRecord }).toEqual({ label, ...legacyRecord });
           expect(legacyRecord.closed).toBe(true);
           answered += legacyRecord.received.length;
+        }
+      }
+      for (const [index, turns] of (conversation.turns ?? []).entries()) {
+        for (const seed of seeds) {
+          const legacyRecords = await converseInTurns(legacy.port, turns.clients, turns.steps, seed);
+          const migratedRecords = await converseInTurns(migrated.port, turns.clients, turns.steps, seed);
+          const label = `turns ${index}, seed ${seed}`;
+          expect({ label, clients: migratedRecords }).toEqual({ label, clients: legacyRecords });
+          answered += legacyRecords.reduce((total, record) => total + record.received.length, 0);
         }
       }
       // A conversation nobody answers would prove nothing.
