@@ -104,7 +104,9 @@ for (let run = 0; run < runs; run += 1) {
   // Interleaved, so that a noisy neighbour slows every variant alike.
   for (const [name, variant] of Object.entries(variants)) {
     const copy = freshCopy(small);
-    samples[name].push(variant(copy));
+    const sample = variant(copy);
+    samples[name].push(sample);
+    console.log(`  run ${run + 1}/${runs} ${name}: ${sample.seconds.toFixed(2)} s, ${sample.peakMebibytes.toFixed(0)} MiB`);
     rmSync(copy, { recursive: true, force: true });
   }
 }
@@ -113,7 +115,9 @@ const large = generate(largeSize);
 const largeSamples = [];
 for (let run = 0; run < largeRuns; run += 1) {
   const copy = freshCopy(large);
-  largeSamples.push(variants.rewrite(copy));
+  const sample = variants.rewrite(copy);
+  largeSamples.push(sample);
+  console.log(`  run ${run + 1}/${largeRuns} rewrite, ${largeSize} files: ${sample.seconds.toFixed(2)} s, ${sample.peakMebibytes.toFixed(0)} MiB`);
   rmSync(copy, { recursive: true, force: true });
 }
 

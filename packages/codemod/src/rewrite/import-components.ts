@@ -9,12 +9,24 @@ import type { ModuleResolver } from '../analyse/module-resolver';
  * answers as the whole project. Edges come from the same text scan as the prefilter (a superset of
  * the real imports), so a group can only be larger than needed, never too small.
  *
+ * With `reachingShim` (the prefilter's set), only edges between files that can reach the shim
+ * count: a module that cannot reach it is never parsed by the analysis and carries nothing from
+ * one legacy file to another, so a logger imported by every handler does not weld them into one
+ * group.
+ *
  * Groups are returned largest first (ties by first path), each sorted: deterministic for a given input.
  *
  * @example
  * const groups = groupByImports(candidates, texts, new ModuleResolver());
  */
-export function groupByImports(candidates: readonly string[], texts: ReadonlyMap<string, string>, resolver: ModuleResolver, aliasesPossible = false): string[][] {
+export function groupByImports(
+  candidates: readonly string[],
+  texts: ReadonlyMap<string, string>,
+  resolver: ModuleResolver,
+  options: { aliasesPossible?: boolean; reachingShim?: ReadonlySet<string> } = {},
+): string[][] {
+  const aliasesPossible = options.aliasesPossible === true;
+  const reachingShim = options.reachingShim;
   const parent = new Map<string, string>();
   const find = (file: string): string => {
     let root = file;
@@ -36,10 +48,11 @@ export function groupByImports(candidates: readonly string[], texts: ReadonlyMap
   };
   for (const file of candidates) if (!parent.has(file)) parent.set(file, file);
   for (const [file, text] of texts) {
+    if (reachingShim && !reachingShim.has(file)) continue;
     if (!aliasesPossible && !text.includes("'.") && !text.includes('".')) continue;
     for (const specifier of scanLocalSpecifiers(text, aliasesPossible)) {
       const target = resolver.resolve(specifier, file);
-      if (target !== null && target !== file) union(file, target);
+      if (target !== null && target !== file && (!reachingShim || reachingShim.has(target))) union(file, target);
     }
   }
   const groups = new Map<string, string[]>();

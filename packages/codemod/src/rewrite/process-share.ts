@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { relative, sep } from 'node:path';
 import type { AnalyseOptions, FileAnalysis, ProjectAnalysis } from '../analyse/types';
 import type { FileRewrite } from './engine';
+import { batchGroups } from './analysis-batches';
 import { unifiedDiff } from './diff';
 import type { FileOutcome } from './outcome';
 import { findSyntaxProblems } from './verify';
@@ -39,14 +40,6 @@ export interface ShareProgress {
 }
 
 /**
- * How many candidate files one analysis holds at most (a larger import group is analysed whole).
- * The analysis keeps every parsed file in memory, about half a megabyte each once the engine has
- * worked on it; analysing in batches of whole groups keeps the peak flat whatever the size of the
- * codebase, and the time linear in it.
- */
-export const ANALYSIS_BATCH_FILES = 250;
-
-/**
  * Analyses the share's groups batch by batch, then rewrites, verifies and writes (or diffs) the
  * selected files. A failure on one file becomes that file's `error` outcome and the share goes on;
  * only a failure of a whole analysis throws.
@@ -61,7 +54,7 @@ export async function processShare(request: ShareRequest, engine: RewriteEngine,
   progress?.planned(request.groups.reduce((count, group) => count + group.filter((file) => selected.has(file)).length, 0));
   const outcomes: FileOutcome[] = [];
   const writes: PendingWrite[] = [];
-  for (const batch of batchGroups(request.groups, ANALYSIS_BATCH_FILES)) {
+  for (const batch of batchGroups(request.groups)) {
     const analysis = engine.analyseProject({
       files: batch,
       ...(request.tsconfig ? { tsconfig: request.tsconfig } : {}),
@@ -81,21 +74,6 @@ export async function processShare(request: ShareRequest, engine: RewriteEngine,
   }
   await runWrites(writes);
   return outcomes;
-}
-
-/** Packs whole groups, in order, into batches of at most `limit` files (a larger group is a batch of its own). */
-function batchGroups(groups: readonly string[][], limit: number): string[][] {
-  const batches: string[][] = [];
-  let current: string[] = [];
-  for (const group of groups) {
-    if (current.length > 0 && current.length + group.length > limit) {
-      batches.push(current);
-      current = [];
-    }
-    current.push(...group);
-  }
-  if (current.length > 0) batches.push(current);
-  return batches.map((batch) => batch.sort());
 }
 
 /** A verified text waiting to be written over `outcome.file`, whose text must still be `before`. */

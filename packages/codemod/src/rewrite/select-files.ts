@@ -70,7 +70,7 @@ export async function selectRewriteFiles(request: SelectionRequest): Promise<Rew
     candidates,
     tsconfig,
     texts: prefilter.texts,
-    groupCandidates: () => groupByImports(candidates, prefilter.texts, resolver, aliasesPossible),
+    groupCandidates: () => groupByImports(candidates, prefilter.texts, resolver, { aliasesPossible, reachingShim: prefilter.reachingShim }),
   };
 }
 

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { FileOutcome } from './outcome';
+import { largestBatch } from './analysis-batches';
 import type { ShareProgress, ShareRequest } from './process-share';
 import type { WorkerMessage } from './worker-messages';
 
@@ -22,7 +23,7 @@ export async function runWorkers(shares: ShareRequest[], progress?: ShareProgres
   const workers: Worker[] = [];
   try {
     const results = shares.map((request, index) => {
-      const worker = new Worker(script, { workerData: { request } });
+      const worker = new Worker(script, { workerData: { request }, resourceLimits: { maxOldGenerationSizeMb: heapLimitFor(request) } });
       workers.push(worker);
       return collect(worker, index, progress);
     });
@@ -32,6 +33,19 @@ export async function runWorkers(shares: ShareRequest[], progress?: ShareProgres
     await Promise.all(workers.map((worker) => worker.terminate()));
   }
 }
+
+/**
+ * A worker's old-generation limit. V8 lets a heap grow far past what is live before it collects,
+ * and N workers multiply that: a limit near what a batch needs keeps the peak of the whole run
+ * flat. A batch is whole import groups, so the limit follows the largest batch of the share:
+ * about 1 MB per file analysed at once (twice what one costs), over a base for TypeScript itself.
+ */
+export function heapLimitFor(request: ShareRequest): number {
+  return WORKER_HEAP_BASE_MB + largestBatch(request.groups) * WORKER_HEAP_PER_FILE_MB;
+}
+
+const WORKER_HEAP_BASE_MB = 160;
+const WORKER_HEAP_PER_FILE_MB = 1;
 
 function collect(worker: Worker, index: number, progress?: ShareProgress): Promise<FileOutcome[]> {
   return new Promise((resolve, reject) => {

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { ModuleResolver } from '../../src/analyse/module-resolver';
+import { batchGroups, largestBatch } from '../../src/rewrite/analysis-batches';
 import { dealGroups, groupByImports } from '../../src/rewrite/import-components';
 
 /** A project on paper: file i imports the files listed in edges[i]; `known` files exist for the resolver. */
@@ -62,4 +63,20 @@ test('dealGroups keeps every group whole, uses every group once, and balances fi
       expect(Math.max(...totals) - Math.min(...totals)).toBeLessThanOrEqual(Math.max(...sizes));
     }),
   );
+});
+
+test('with reachingShim, a shared module that cannot reach the shim does not join its importers', () => {
+  // f0 and f1 both import f2 (a logger, no shim); f3 -> f4, both reaching the shim.
+  const { files, texts, resolver } = paperProject(5, [[0, 2], [1, 2], [3, 4]]);
+  const reachingShim = new Set([files[0]!, files[1]!, files[3]!, files[4]!]);
+  const candidates = [files[0]!, files[1]!, files[3]!, files[4]!];
+  expect(groupByImports(candidates, texts, resolver, { reachingShim })).toEqual([['/repo/src/f3.ts', '/repo/src/f4.ts'], ['/repo/src/f0.ts'], ['/repo/src/f1.ts']]);
+  expect(groupByImports(candidates, texts, resolver)).toEqual([['/repo/src/f0.ts', '/repo/src/f1.ts'], ['/repo/src/f3.ts', '/repo/src/f4.ts']]);
+});
+
+test('batches hold whole groups, at most the limit unless one group is larger', () => {
+  const groups = [['a1', 'a2', 'a3'], ['b1', 'b2'], ['c1'], ['d1', 'd2', 'd3', 'd4', 'd5']];
+  expect(batchGroups(groups, 4)).toEqual([['a1', 'a2', 'a3'], ['b1', 'b2', 'c1'], ['d1', 'd2', 'd3', 'd4', 'd5']]);
+  expect(largestBatch(groups, 4)).toBe(5);
+  expect(batchGroups([], 4)).toEqual([]);
 });
