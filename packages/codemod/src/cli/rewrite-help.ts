@@ -25,8 +25,9 @@ Selection:
   --stdin            read the files to rewrite from standard input, one path a line
                      (e.g. git diff --name-only main | asynchat-migrate rewrite --stdin)
   --shard <i/n>      rewrite only the i-th of n deterministic parts of the selected files
-                     (1-based; for CI matrices). Every shard still analyses all candidates,
-                     so classes that extend classes in other shards resolve the same way.
+                     (1-based, by a stable hash of the path from the repository root; for CI
+                     matrices). A shard also analyses the files its files are joined to by
+                     imports, so classes extending classes in other shards resolve the same way.
   --tsconfig <file>  resolve modules (paths aliases) with this tsconfig.json (default:
                      tsconfig.json in the current directory, else at the repository root)
 
@@ -43,10 +44,11 @@ Safety:
   with its error and left untouched, and the run goes on.
 
 Performance:
-  --jobs <n>         worker threads (default: the number of cores). Each worker analyses the
-                     whole candidate set and rewrites its share of the files; the output is the
-                     same for every n. Without --jobs, small runs stay on one thread, where
-                     starting workers would cost more than it saves. --jobs 1 never starts workers.
+  --jobs <n>         worker threads (default: the number of cores). Files joined by imports
+                     (a subclass and its base class, a module re-exporting the shim) always go
+                     to the same worker, so the output is the same for every n. Without --jobs,
+                     small runs stay on one thread, where starting workers would cost more than
+                     it saves. --jobs 1 never starts workers.
 
 Output:
   A progress bar on stderr when stderr is a terminal and the run takes more than half a second.
