@@ -1,0 +1,51 @@
+/**
+ * The shim's `Address` type outlives the classes that needed it (a handler keeps the peer address
+ * it was built with): it becomes the tuple `writer.getExtraInfo('peername')` returns, so that the
+ * migrated file stops importing the shim for a type.
+ */
+import { ts } from 'ts-morph';
+import { isShimSpecifier } from '../analyse/shim-modules';
+import { scriptKindOf } from './imports';
+import { applyEdits, type TextEdit, wholeLineRange } from './text-edit';
+
+const ADDRESS_TUPLE = '[host: string, port: number]';
+
+/** `text` with shim `Address` type references replaced by the tuple and the import trimmed; unchanged when none. */
+export function replaceShimAddressType(text: string, fileName: string): string {
+  if (!text.includes('Address')) return text;
+  const sourceFile = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, scriptKindOf(fileName));
+  const edits: TextEdit[] = [];
+  const locals = new Set<string>();
+  for (const statement of sourceFile.statements) {
+    if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier) || !isShimSpecifier(statement.moduleSpecifier.text)) continue;
+    const named = statement.importClause?.namedBindings;
+    if (named === undefined || !ts.isNamedImports(named) || statement.importClause?.name !== undefined) continue;
+    const address = named.elements.filter((element) => (element.propertyName ?? element.name).text === 'Address');
+    if (address.length === 0) continue;
+    for (const element of address) locals.add(element.name.text);
+    const kept = named.elements.filter((element) => !address.includes(element));
+    if (kept.length === 0) {
+      edits.push({ ...wholeLineRange(text, statement.getStart(sourceFile), statement.getEnd()), text: '' });
+    } else {
+      edits.push({ start: named.getStart(sourceFile), end: named.getEnd(), text: `{ ${kept.map((element) => element.getText(sourceFile)).join(', ')} }` });
+    }
+  }
+  if (locals.size === 0) return text;
+  const visit = (node: ts.Node): void => {
+    if (ts.isTypeReferenceNode(node) && ts.isIdentifier(node.typeName) && locals.has(node.typeName.text) && node.typeArguments === undefined) {
+      edits.push({ start: node.getStart(sourceFile), end: node.getEnd(), text: ADDRESS_TUPLE });
+      return;
+    }
+    ts.forEachChild(node, visit);
+  };
+  for (const statement of sourceFile.statements) if (!ts.isImportDeclaration(statement)) visit(statement);
+  // Any other use of the name (a value position) keeps the import as it was.
+  const otherUses = (node: ts.Node): boolean => {
+    if (ts.isImportDeclaration(node)) return false;
+    if (ts.isTypeReferenceNode(node) && ts.isIdentifier(node.typeName) && locals.has(node.typeName.text)) return false;
+    if (ts.isIdentifier(node) && locals.has(node.text)) return true;
+    return ts.forEachChild(node, otherUses) ?? false;
+  };
+  if (sourceFile.statements.some(otherUses)) return text;
+  return applyEdits(text, edits);
+}
