@@ -183,6 +183,21 @@ test('leaving for await early does not close the socket: framing switches mid-st
   expect((await reader.read()).toString()).toBe('got 5: hello');
 });
 
+test('readExactly far beyond 2 * limit over a real socket completes (flow control cannot deadlock)', async () => {
+  const size = 4 * 1024 * 1024;
+  const { port } = await serve(async (reader, writer) => {
+    const body = await reader.readExactly(size);
+    writer.write(`${body.length} ${body[size - 1]}\n`);
+    writer.close();
+  }, { limit: 1024 });
+  const { reader, writer } = await openConnection({ host: '127.0.0.1', port });
+  const payload = Buffer.alloc(size, 7);
+  writer.write(payload);
+  await writer.drain();
+  expect((await reader.readLine()).toString()).toBe(`${size} 7\n`);
+  writer.close();
+});
+
 test('half-close: the server reads to EOF and still replies (allowHalfOpen)', async () => {
   const { port } = await serve(async (reader, writer) => {
     const request = await reader.read();
