@@ -3,6 +3,7 @@
  * and which constructs get a marker. Pure: analysis in, decisions out.
  */
 import { type ClassDeclaration, type ImportSpecifier, Node, SyntaxKind, type VariableDeclaration } from 'ts-morph';
+import { dirname, relative, sep } from 'node:path';
 import { ModuleResolver } from '../analyse/module-resolver';
 import type { FileAnalysis, LegacyClass, ProjectAnalysis } from '../analyse/types';
 import { planHandler } from './handler';
@@ -130,6 +131,23 @@ export function planFile(analysis: ProjectAnalysis, file: FileAnalysis): FilePla
     const decision = planServer(legacy, handlers);
     if (decision.kind === 'server') servers.push(decision);
     else markers.push(decision);
+  }
+
+  // Uses in other files the rewrite does not follow (a value passed around, a namespace member,
+  // `new Handler(sock)` elsewhere): the class stays as it was, marked.
+  for (const [name, handler] of [...handlers]) {
+    const use = foreignUse(analysis, file, name, handler.client !== null);
+    if (use === null) continue;
+    handlers.delete(name);
+    markers.push(marker(MARKER_RULES.legacyCallSite, `${use} uses ${name} in a way the rewrite does not follow; migrate both together`, handler.node));
+  }
+  for (const server of [...servers]) {
+    const name = server.node.getName()!;
+    const handlerName = server.handler.node.getName()!;
+    const use = handlers.has(handlerName) ? foreignUse(analysis, file, name, true) : `${handlerName}, which it builds, is left for a person:`;
+    if (use === null) continue;
+    servers.splice(servers.indexOf(server), 1);
+    markers.push(marker(MARKER_RULES.legacyCallSite, `${use} uses ${name} in a way the rewrite does not follow; migrate both together`, server.node));
   }
 
   // Server call sites: `new EchoServer(...)` must become an awaited (or voided) start.
@@ -466,4 +484,27 @@ function isPlainValue(node: Node): boolean {
     if (/\+\+|--/.test(node.getText())) return false;
   }
   return node.getChildren().every((child) => isPlainValue(child));
+}
+
+/**
+ * Where another analysed file uses `name` other than through an import / export list (or, when
+ * `constructions` is set, as `new name(...)` of an ES named import, which that file's plan follows);
+ * null when nowhere.
+ */
+function foreignUse(analysis: ProjectAnalysis, file: FileAnalysis, name: string, constructions: boolean): string | null {
+  const pattern = new RegExp(`\\b${name}\\b`);
+  for (const other of analysis.files.values()) {
+    if (other === file || !pattern.test(other.sourceFile.getFullText())) continue;
+    const imported = importSpecifierOf(other, name) !== null;
+    for (const identifier of other.sourceFile.getDescendantsOfKind(SyntaxKind.Identifier)) {
+      if (identifier.getText() !== name) continue;
+      const parent = identifier.getParent();
+      if (Node.isImportSpecifier(parent) || Node.isExportSpecifier(parent) || Node.isShorthandPropertyAssignment(parent)) continue;
+      if (Node.isBindingElement(parent) && !constructions) continue;
+      if (constructions && imported && Node.isNewExpression(parent) && parent.getExpression() === identifier) continue;
+      const where = relative(dirname(file.path), other.path).split(sep).join('/');
+      return `${where.startsWith('.') ? where : `./${where}`}:${identifier.getStartLineNumber()}`;
+    }
+  }
+  return null;
 }
