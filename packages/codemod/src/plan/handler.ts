@@ -531,6 +531,7 @@ function markerAnchor(anchor: Node | undefined, fallback: Node): Node {
 /** A field assigned from a constructor parameter and read nowhere in the analysed project (`this.addr = addr`). */
 function isUnreadField(name: string, context: PlanContext): boolean {
   for (const file of context.analysis.files.values()) {
+    if (!file.sourceFile.getFullText().includes(`.${name}`)) continue;
     for (const access of file.sourceFile.getDescendantsOfKind(SyntaxKind.PropertyAccessExpression)) {
       if (access.getName() !== name) continue;
       const parent = access.getParent();
@@ -565,6 +566,10 @@ function buildHandlerPlan(legacy: LegacyClass, node: ClassDeclaration, context: 
   const classNodes: Node[] = baseNode === null ? [node] : [baseNode, node];
   const descendantsOf = <K extends SyntaxKind>(kind: K) => classNodes.flatMap((classNode) => classNode.getDescendantsOfKind(kind));
   if (baseMembers !== null) {
+    const superCall = node.getDescendantsOfKind(SyntaxKind.SuperKeyword).find((keyword) => Node.isPropertyAccessExpression(keyword.getParent()));
+    if (superCall !== undefined) {
+      refuse(MARKER_RULES.subclassChain, `calls ${superCall.getParent()!.getText()}() of ${baseNode!.getName() ?? 'the base class'}: merge the chain by hand`, superCall);
+    }
     for (const [name, method] of baseMembers.methods) {
       if (leafMembers.methods.has(name) || ['collect_incoming_data', 'found_terminator', 'handle_close', 'handle_error'].includes(name)) continue;
       refuse(MARKER_RULES.subclassChain, `the base class ${baseNode!.getName() ?? ''} has the method ${name}(): migrate the chain by hand`, method);
