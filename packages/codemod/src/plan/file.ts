@@ -408,16 +408,37 @@ function cachedPlan(analysis: ProjectAnalysis, file: FileAnalysis): FilePlan | n
 
 const resolvers = new WeakMap<ProjectAnalysis, ModuleResolver>();
 
-/** The legacy class a local name is imported as (`import { EchoServer } from './echo'`), or null. */
-function importedLegacyClass(analysis: ProjectAnalysis, file: FileAnalysis, local: string): { legacy: LegacyClass; file: FileAnalysis } | null {
-  const specifier = importSpecifierOf(file, local);
-  if (specifier === null) return null;
+function resolverFor(analysis: ProjectAnalysis): ModuleResolver {
   let resolver = resolvers.get(analysis);
   if (resolver === undefined) {
     resolver = new ModuleResolver(undefined, analysis.files.keys(), (path) => analysis.files.has(path));
     resolvers.set(analysis, resolver);
   }
-  const path = resolver.resolve(specifier.getImportDeclaration().getModuleSpecifierValue(), file.path);
+  return resolver;
+}
+
+/** `other` imports, requires or re-exports the module `path` (any form). */
+function importsModule(analysis: ProjectAnalysis, other: FileAnalysis, path: string): boolean {
+  const resolver = resolverFor(analysis);
+  const specifiers = [
+    ...other.sourceFile.getImportDeclarations().map((declaration) => declaration.getModuleSpecifierValue()),
+    ...other.sourceFile.getExportDeclarations().flatMap((declaration) => declaration.getModuleSpecifierValue() ?? []),
+    ...other.sourceFile
+      .getDescendantsOfKind(SyntaxKind.CallExpression)
+      .filter((call) => ['require', 'import'].includes(call.getExpression().getText()))
+      .flatMap((call) => {
+        const argument = call.getArguments()[0];
+        return argument !== undefined && Node.isStringLiteral(argument) ? [argument.getLiteralValue()] : [];
+      }),
+  ];
+  return specifiers.some((specifier) => resolver.resolve(specifier, other.path) === path);
+}
+
+/** The legacy class a local name is imported as (`import { EchoServer } from './echo'`), or null. */
+function importedLegacyClass(analysis: ProjectAnalysis, file: FileAnalysis, local: string): { legacy: LegacyClass; file: FileAnalysis } | null {
+  const specifier = importSpecifierOf(file, local);
+  if (specifier === null) return null;
+  const path = resolverFor(analysis).resolve(specifier.getImportDeclaration().getModuleSpecifierValue(), file.path);
   const target = path === null ? undefined : analysis.files.get(path);
   if (target === undefined) return null;
   const name = specifier.getNameNode().getText();
@@ -494,7 +515,7 @@ function isPlainValue(node: Node): boolean {
 function foreignUse(analysis: ProjectAnalysis, file: FileAnalysis, name: string, constructions: boolean): string | null {
   const pattern = new RegExp(`\\b${name}\\b`);
   for (const other of analysis.files.values()) {
-    if (other === file || !pattern.test(other.sourceFile.getFullText())) continue;
+    if (other === file || !pattern.test(other.sourceFile.getFullText()) || !importsModule(analysis, other, file.path)) continue;
     const imported = importSpecifierOf(other, name) !== null;
     for (const identifier of other.sourceFile.getDescendantsOfKind(SyntaxKind.Identifier)) {
       if (identifier.getText() !== name) continue;
