@@ -593,6 +593,9 @@ function buildHandlerPlan(legacy: LegacyClass, node: ClassDeclaration, context: 
 
   const client = baseNode === null ? readClient(members.constructorNode) : null;
   const clientStatements = new Set<Node>(client === null ? [] : [client.create, client.connect]);
+  if (client === null && descendantsOf(SyntaxKind.CallExpression).some((call) => ['connect', 'create_socket'].includes(thisCallName(call) ?? ''))) {
+    refuse(MARKER_RULES.unrecognisedClient, 'a client whose constructor does not create_socket() and connect([host, port]) with parameters or literals: port it to openConnection by hand');
+  }
 
   // Inherited attributes touched directly.
   for (const access of descendantsOf(SyntaxKind.PropertyAccessExpression)) {
