@@ -10,6 +10,7 @@
 // Compared:
 //   rewrite            asynchat-migrate rewrite --allow-dirty (default --jobs: the cores)
 //   rewrite --jobs 1   the same on one thread
+//   rewrite --jobs 2   the same on two worker threads
 //   jscodeshift floor  jscodeshift -t jscodeshift-noop.cjs --parser=tsx: parse + print every file, change nothing
 //   jscodeshift runner jscodeshift -t jscodeshift-bare.cjs: the runner alone (no parse), for context
 // Targets (issue 4): rewrite <= 1.5x the floor; peak RSS < 1 GiB; 10k-file time <= 5.5x the 2k-file time.
@@ -85,6 +86,7 @@ const median = (values) => {
 const variants = {
   rewrite: (dir) => measure(process.execPath, [cli, 'rewrite', '--allow-dirty', '.'], dir),
   'rewrite --jobs 1': (dir) => measure(process.execPath, [cli, 'rewrite', '--allow-dirty', '--jobs', '1', '.'], dir),
+  'rewrite --jobs 2': (dir) => measure(process.execPath, [cli, 'rewrite', '--allow-dirty', '--jobs', '2', '.'], dir),
   'jscodeshift floor (parse + print, no-op)': (dir) =>
     measure(jscodeshift, ['-t', join(here, 'jscodeshift-noop.cjs'), '--parser=tsx', '--extensions=ts,tsx,mts,cts,js,jsx,mjs,cjs', '--silent', '.'], dir),
   'jscodeshift runner (no parse)': (dir) =>

@@ -47,8 +47,8 @@ Performance:
   --jobs <n>         worker threads (default: the number of cores). Files joined by imports
                      (a subclass and its base class, a module re-exporting the shim) always go
                      to the same worker, so the output is the same for every n. Without --jobs,
-                     small runs stay on one thread, where starting workers would cost more than
-                     it saves. --jobs 1 never starts workers.
+                     runs with fewer than 1,500 files to parse stay on one thread, where starting
+                     workers costs more than it saves. --jobs 1 never starts workers.
 
 Output:
   A progress bar on stderr when stderr is a terminal and the run takes more than half a second.

@@ -29,10 +29,12 @@ const REWRITE_OPTIONS = {
 } as const;
 
 /**
- * Below this many candidate files, a run without `--jobs` stays on the main thread: each worker
- * pays for loading TypeScript and analysing every candidate, which only pays off on large runs.
+ * Below this many candidate files, a run without `--jobs` stays on the main thread. Each worker
+ * pays for loading TypeScript and for its own garbage collection; measured on 2 cores
+ * (docs/benchmarks.md), two workers lost to one thread at 660 candidates (9.2 s vs 8.4 s) and won
+ * at 3,300 (35 s vs 42 s).
  */
-const AUTOMATIC_WORKERS_MINIMUM_CANDIDATES = 400;
+const AUTOMATIC_WORKERS_MINIMUM_CANDIDATES = 1500;
 
 /** What `runRewrite` needs from the rest of the package; tests replace parts of it. */
 export interface RewriteDependencies {
