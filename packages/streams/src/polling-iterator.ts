@@ -42,6 +42,20 @@ export abstract class PollingIterator<T> implements AsyncIterableIterator<T> {
     return done();
   }
 
+  /**
+   * Whether `next()` may poll right now (not finished, no `next()` pending): lets a subclass try
+   * its per-item fast path before falling back to `next()`.
+   */
+  protected canPoll(): boolean {
+    return !this.finished && this.resolvePending === null;
+  }
+
+  /** Ends the iteration with `error`, as a throwing `step()` does. */
+  protected failNow(error: unknown): Promise<never> {
+    this.finished = true;
+    return Promise.reject(error);
+  }
+
   next(): Promise<IteratorResult<T>> {
     if (this.finished) return Promise.resolve(done());
     if (this.resolvePending !== null) {
