@@ -14,7 +14,7 @@ import {
   SyntaxKind,
 } from 'ts-morph';
 import type { LegacyClass, ProjectAnalysis } from '../analyse/types';
-import { LEGACY_INTERNALS, MANUAL_OVERRIDES, TRANSLATED_HOOKS } from './legacy-members';
+import { LEGACY_INTERNALS, MANUAL_OVERRIDES, SHIM_CHANNEL_METHODS, TRANSLATED_HOOKS } from './legacy-members';
 import { MARKER_RULES, type MarkerRule, TRANSLATION_RULES, type TranslationRule } from './rules';
 import { readTerminator, type TerminatorValue } from './terminator';
 import type { BodyAction, ConstructorPlan, HandlerPlan, MarkerPlan, MovedBody } from './types';
@@ -608,6 +608,18 @@ function buildHandlerPlan(legacy: LegacyClass, node: ClassDeclaration, context: 
       const assigned = Node.isBinaryExpression(parent) && parent.getLeft() === access;
       if (!assigned) refuse(MARKER_RULES.legacyInternals, `uses this.${name}, which the streams API does not have`, access);
     }
+  }
+
+  // A method the class calls on itself but neither declares nor inherits from the shim is left to
+  // subclasses (an abstract base, or a JS base whose subclasses add it). Seen alone (one file, the
+  // jscodeshift transform), such a base cannot become a function or a stand-alone class.
+  if (node.isAbstract()) {
+    refuse(MARKER_RULES.subclassChain, `${node.getName() ?? 'the class'} is abstract: migrate it together with its subclasses (run the rewrite over the whole project)`);
+  }
+  for (const call of descendantsOf(SyntaxKind.CallExpression)) {
+    const name = thisCallName(call);
+    if (name === null || members.own.has(name) || TRANSLATED_HOOKS.has(name) || SHIM_CHANNEL_METHODS.has(name)) continue;
+    refuse(MARKER_RULES.subclassChain, `calls this.${name}(), which neither the class nor async_chat defines (a subclass's method?): migrate it together with its subclasses`, call);
   }
 
   const peers = peerCollections(members, classNodes, buffer.field);

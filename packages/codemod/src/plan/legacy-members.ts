@@ -94,3 +94,13 @@ export const LEGACY_INTERNALS = new Set([
   'collect_incoming_data',
   'found_terminator',
 ]);
+
+/** Every method an async_chat subclass inherits from the shim (async_chat and dispatcher). */
+export const SHIM_CHANNEL_METHODS = new Set([
+  ...TRANSLATED_HOOKS,
+  ...MANUAL_OVERRIDES,
+  'get_terminator',
+  'discard_buffers',
+  'handle_accepted',
+  'set_reuse_addr',
+]);
