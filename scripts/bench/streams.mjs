@@ -394,8 +394,10 @@ same VM; they are approximate, the machine is shared and noisy):
   \`Promise.resolve({ value, done })\`, no limit, no error or EOF handling) measured 0.5x to 0.9x raw
   in the same conditions, so 0.5x is at the edge of what a per-frame \`await\` allows here. Tried
   and measured: handing out frames from a batch pre-split per chunk was slower (the batch array
-  keeps its views alive across scavenges), so \`next()\` polls one frame at a time on an inlined
-  fast path (about 10% less CPU per frame in process, within the noise over loopback). Where the
+  keeps its views alive across scavenges), so \`next()\` polls one frame at a time on its own fast path
+  (no \`step()\` call): in back-to-back runs over loopback (2,000,000 lines, 2 rounds each, the
+  machine at load 2 to 4) \`frames()\` went from 0.34x-0.36x raw before it to 0.39x-0.54x with it
+  (CPU time: 0.34x-0.35x to 0.40x-0.55x); inlining one level further gained nothing measurable. Where the
   rate matters, \`batches()\` (or \`tryReadUntil()\` after each chunk) is the remedy.
 - **A \`readUntil\` loop** pays the same per-\`await\` costs, and resolving a promise **with a
   Buffer** costs more than with a plain object (V8 looks \`then\` up along the typed array's

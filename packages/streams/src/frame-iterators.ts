@@ -13,9 +13,10 @@ export class FrameIterator extends PollingIterator<Buffer> {
   }
 
   /**
-   * The per-frame hot path inlined: when a frame is buffered, one poll, one `{ value, done }`
-   * object and one resolved promise (measured about 10% less CPU per frame than going through
-   * `step()`); anything else (waiting, EOF, errors) takes the general path.
+   * The per-frame hot path: when a frame is buffered, one poll, one `{ value, done }` object and
+   * one resolved promise, without the general path's `step()` call (measured over loopback:
+   * 0.34x-0.36x the raw framer's rate without it, 0.39x-0.54x with it); anything else (waiting,
+   * EOF, errors) takes the general path.
    */
   override next(): Promise<IteratorResult<Buffer>> {
     if (this.canPoll()) {
