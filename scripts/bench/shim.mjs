@@ -25,70 +25,34 @@
 // asynchat-echo with at most 1 socket write per read event. --write puts the table into
 // docs/benchmarks.md (the shim section only). --quick: 200,000 lines, one round. --modes a,b runs
 // a subset (for profiling).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import * as net from 'node:net';
-import { availableParallelism, loadavg } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { LINE_LENGTH, announcePort, connectionReporter, countLinesRaw, describeRun, lineReaderOf, listenRaw, loadBuiltPackage, median, parseArguments, sendLines, spawnSender, startReceiver, writeBenchmarkSection } from './loopback-workload.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, '..', '..');
-const distEntry = join(root, 'packages', 'shim', 'dist', 'index.js');
 const pythonServer = join(here, 'shim_asynchat_server.py');
 const self = fileURLToPath(import.meta.url);
 
-const argv = process.argv.slice(2).filter((flag) => flag !== '--');
-const option = (name, fallback) => {
-  const index = argv.indexOf(name);
-  return index >= 0 ? argv[index + 1] : fallback;
-};
+const { argv, option } = parseArguments();
 
-const LINE_LENGTH = 16;
-const WRITE_SIZE = 1024 * 1024;
-
-async function loadShim() {
-  if (!existsSync(distEntry)) {
-    console.error(`bench shim: ${distEntry} not found: run 'pnpm build' first`);
-    process.exit(2);
-  }
-  return import(pathToFileURL(distEntry).href);
-}
+const loadShim = () => loadBuiltPackage('shim');
 
 // ------------------------------------------------------------------------------------------ sender
 
-function buildPayload(lines) {
-  const payload = Buffer.allocUnsafe(lines * LINE_LENGTH);
-  for (let i = 0; i < lines; i++) {
-    payload.write(`L${String(i).padStart(LINE_LENGTH - 2, '0')}\n`, i * LINE_LENGTH, 'latin1');
-  }
-  return payload;
-}
-
 /** Sends the payload, reads the replies until the receiver closes; prints one JSON line. */
 async function runSender(port, lines) {
-  const payload = buildPayload(lines);
-  const socket = net.connect({ host: '127.0.0.1', port, allowHalfOpen: true });
-  await once(socket, 'connect');
-  socket.setNoDelay(true);
   let echoed = 0;
   let matches = true;
-  socket.on('data', (chunk) => {
+  const seconds = await sendLines(port, lines, (chunk, payload) => {
     if (echoed + chunk.length > payload.length || payload.compare(chunk, 0, chunk.length, echoed, echoed + chunk.length) !== 0) {
       matches = false;
     }
     echoed += chunk.length;
   });
-  const closed = once(socket, 'close');
-  const started = process.hrtime.bigint();
-  for (let offset = 0; offset < payload.length; offset += WRITE_SIZE) {
-    if (!socket.write(payload.subarray(offset, offset + WRITE_SIZE))) await once(socket, 'drain');
-  }
-  socket.end();
-  await closed;
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   process.stdout.write(`${JSON.stringify({ seconds, echoed, matches })}\n`);
 }
 
@@ -101,49 +65,14 @@ function cpuSecondsSince(start) {
 }
 
 async function runReceiver(mode, connections) {
-  let remaining = connections;
-  const report = (result) => {
-    process.stdout.write(`${JSON.stringify(result)}\n`);
-    remaining -= 1;
-    if (remaining === 0) setImmediate(() => process.exit(0));
-  };
+  const report = connectionReporter(connections);
 
   if (mode === 'raw') {
-    const server = net.createServer({ allowHalfOpen: true }, (socket) => {
+    const server = await listenRaw((socket) => {
       const cpuStart = process.cpuUsage();
-      let frames = 0;
-      let bytes = 0;
-      let reads = 0;
-      let pending = [];
-      socket.on('data', (chunk) => {
-        reads++;
-        let start = 0;
-        let newline = chunk.indexOf(10);
-        if (newline !== -1 && pending.length > 0) {
-          pending.push(chunk.subarray(0, newline));
-          const frame = Buffer.concat(pending);
-          frames++;
-          bytes += frame.length;
-          pending = [];
-          start = newline + 1;
-          newline = chunk.indexOf(10, start);
-        }
-        while (newline !== -1) {
-          const frame = chunk.subarray(start, newline);
-          frames++;
-          bytes += frame.length;
-          start = newline + 1;
-          newline = chunk.indexOf(10, start);
-        }
-        if (start < chunk.length) pending.push(start === 0 ? chunk : chunk.subarray(start));
-      });
-      socket.on('end', () => {
-        report({ frames, bytes, reads, writes: 0, cpu: cpuSecondsSince(cpuStart) });
-        socket.end();
-      });
+      countLinesRaw(socket, ({ frames, bytes, reads }) => report({ frames, bytes, reads, writes: 0, cpu: cpuSecondsSince(cpuStart) }));
     });
-    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-    process.stdout.write(`PORT ${server.address().port}\n`);
+    announcePort(server.address().port);
     return;
   }
 
@@ -210,38 +139,18 @@ async function runReceiver(mode, connections) {
   }
 
   const listener = new Listener();
-  process.stdout.write(`PORT ${listener.socket.getsockname()[1]}\n`);
+  announcePort(listener.socket.getsockname()[1]);
   await loop({ timeout: 1.0, map: channels });
 }
 
 // ------------------------------------------------------------------------------------ orchestrator
 
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
-function lineReaderOf(child, what) {
-  const iterator = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-  return async () => {
-    const { value, done } = await iterator.next();
-    if (done) throw new Error(`${what} exited early`);
-    return value;
-  };
-}
-
 /** Starts a receiver, drives `connections` sender runs at it, returns the checked results. */
 async function driveReceiver(mode, command, args, connections, lines) {
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  const exited = once(child, 'exit');
-  const nextLine = lineReaderOf(child, `${command} ${args.join(' ')}`);
-  const portLine = await nextLine();
-  const port = Number(/^PORT (\d+)$/.exec(portLine)?.[1]);
-  if (!port) throw new Error(`unexpected receiver output: ${portLine}`);
+  const { port, nextLine, exited } = await startReceiver(command, args);
   const results = [];
   for (let i = 0; i < connections; i++) {
-    const sender = spawn(process.execPath, [self, '--sender', String(port), String(lines)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const sender = spawnSender(self, port, lines, ['ignore', 'pipe', 'inherit']);
     const senderLine = lineReaderOf(sender, 'sender');
     const [received, sent] = await Promise.all([nextLine().then(JSON.parse), senderLine().then(JSON.parse), once(sender, 'exit')]);
     const expectedEcho = mode.endsWith('echo') ? lines * LINE_LENGTH : 0;
@@ -255,16 +164,6 @@ async function driveReceiver(mode, command, args, connections, lines) {
   }
   await exited;
   return results;
-}
-
-function machine() {
-  let cpu = 'unknown CPU';
-  try {
-    cpu = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? cpu;
-  } catch {
-    // not Linux: keep 'unknown CPU'
-  }
-  return { cores: availableParallelism(), cpu, node: process.version };
 }
 
 function pythonWithAsynchat() {
@@ -347,10 +246,9 @@ async function orchestrate() {
     targets.push(`shim-echo socket writes per read event ${echoWrites.toFixed(3)} (target <= 1: ${echoWrites <= 1 ? 'met' : 'MISSED'})`);
   }
 
-  const { cores, cpu, node } = machine();
   const load = loadavg().map((value) => value.toFixed(1)).join(', ');
   const table = [
-    `Benchmark: \`scripts/bench/shim.mjs\`${quick ? ' (`--quick`)' : ''}, run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${cores} cores, ${cpu}, Node ${node}${python ? `, ${python}` : ''}; load average at the end ${load}.`,
+    `${describeRun('shim', quick, python)}; load average at the end ${load}.`,
     `Workload: ${lines.toLocaleString('en-US')} lines of ${LINE_LENGTH} bytes over 127.0.0.1, sent by a separate Node process in 1 MiB writes, then EOF; wall-clock time at the sender from the first write to the receiver's close (all echoes received and checked byte for byte), and the receiver process's CPU time (user + system) for the connection. Each mode in fresh processes (${rounds} round(s) x ${timedPerProcess} timed runs, after one untimed warm-up connection for the Node modes), median of the timed runs; line and byte counts checked on every run.`,
     '',
     '| mode | what | M lines/s (median) | runs | x raw | x CPython same mode | M lines per receiver CPU-s | x raw (CPU) | x CPython (CPU) | socket writes per read event |',
@@ -365,20 +263,11 @@ async function orchestrate() {
   if (argv.includes('--write')) writeSection(table);
 }
 
-/** Replaces the shim section of docs/benchmarks.md (re-read right before writing). */
+/** Replaces the shim section of docs/benchmarks.md, with the notes kept in shim-notes.md. */
 function writeSection(table) {
-  const docPath = join(root, 'docs', 'benchmarks.md');
   const notesPath = join(here, 'shim-notes.md');
   const notes = existsSync(notesPath) ? `\n\n${readFileSync(notesPath, 'utf8').trim()}` : '';
-  const body = `## shim\n\n${table}${notes}\n`;
-  const text = readFileSync(docPath, 'utf8');
-  const start = '<!-- shim:start -->';
-  const end = '<!-- shim:end -->';
-  const from = text.indexOf(start);
-  const to = text.indexOf(end);
-  if (from === -1 || to === -1 || to < from) throw new Error(`${docPath}: shim markers not found`);
-  writeFileSync(docPath, `${text.slice(0, from + start.length)}\n${body}${text.slice(to)}`);
-  console.error(`wrote the shim section of ${docPath}`);
+  writeBenchmarkSection('shim', `## shim\n\n${table}${notes}\n`);
 }
 
 // ------------------------------------------------------------------------------------------- main

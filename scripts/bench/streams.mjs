@@ -23,110 +23,40 @@
 // Targets (issue 2): frames >= 0.5x raw, batches >= 0.8x, readUntil >= 0.35x, each >= 3x asyncio;
 // 16 MiB frame <= 25x the 1 MiB frame. --write puts the table into docs/benchmarks.md (the
 // streams section only). --quick: 200,000 lines and fewer runs.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import * as net from 'node:net';
-import { availableParallelism, loadavg } from 'node:os';
+import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { LINE_LENGTH, announcePort, connectionReporter, countLinesRaw, describeRun, listenRaw, loadBuiltPackage, median, parseArguments, sendLines, spawnSender, startReceiver, writeBenchmarkSection } from './loopback-workload.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, '..', '..');
-const distEntry = join(root, 'packages', 'streams', 'dist', 'index.js');
 const pythonServer = join(here, 'streams_asyncio_server.py');
 const self = fileURLToPath(import.meta.url);
 
-const argv = process.argv.slice(2).filter((flag) => flag !== '--');
-const option = (name, fallback) => {
-  const index = argv.indexOf(name);
-  return index >= 0 ? argv[index + 1] : fallback;
-};
+const { argv, option } = parseArguments();
 
-const LINE_LENGTH = 16;
-const WRITE_SIZE = 1024 * 1024;
-
-async function loadStreams() {
-  if (!existsSync(distEntry)) {
-    console.error(`bench streams: ${distEntry} not found: run 'pnpm build' first`);
-    process.exit(2);
-  }
-  return import(pathToFileURL(distEntry).href);
-}
-
-// ------------------------------------------------------------------------------------------ sender
-
-function buildPayload(lines) {
-  const payload = Buffer.allocUnsafe(lines * LINE_LENGTH);
-  for (let i = 0; i < lines; i++) {
-    payload.write(`L${String(i).padStart(LINE_LENGTH - 2, '0')}\n`, i * LINE_LENGTH, 'latin1');
-  }
-  return payload;
-}
-
-async function runSender(port, lines) {
-  const payload = buildPayload(lines);
-  const socket = net.connect({ host: '127.0.0.1', port, allowHalfOpen: true });
-  await once(socket, 'connect');
-  socket.setNoDelay(true);
-  socket.resume();
-  for (let offset = 0; offset < payload.length; offset += WRITE_SIZE) {
-    if (!socket.write(payload.subarray(offset, offset + WRITE_SIZE))) await once(socket, 'drain');
-  }
-  socket.end();
-  await once(socket, 'close');
-}
+const loadStreams = () => loadBuiltPackage('streams');
 
 // --------------------------------------------------------------------------------------- receivers
 
 /** Counts frames on each connection with `count(socket or reader)`, prints one JSON line each. */
 async function runReceiver(mode, connections) {
-  let remaining = connections;
+  const reportLine = connectionReporter(connections);
   const begin = () => ({ wall: process.hrtime.bigint(), cpu: process.cpuUsage() });
   const report = (frames, bytes, started) => {
     const seconds = Number(process.hrtime.bigint() - started.wall) / 1e9;
     const cpu = process.cpuUsage(started.cpu);
     const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-    process.stdout.write(`${JSON.stringify({ frames, bytes, seconds, cpuSeconds })}\n`);
-    remaining -= 1;
-    if (remaining === 0) setImmediate(() => process.exit(0));
+    reportLine({ frames, bytes, seconds, cpuSeconds });
   };
 
   let server;
   if (mode === 'raw') {
-    server = net.createServer({ allowHalfOpen: true }, (socket) => {
+    server = await listenRaw((socket) => {
       const started = begin();
-      let frames = 0;
-      let bytes = 0;
-      let pending = [];
-      socket.on('data', (chunk) => {
-        let start = 0;
-        let newline = chunk.indexOf(10);
-        if (newline !== -1 && pending.length > 0) {
-          pending.push(chunk.subarray(0, newline));
-          const frame = Buffer.concat(pending);
-          frames++;
-          bytes += frame.length;
-          pending = [];
-          start = newline + 1;
-          newline = chunk.indexOf(10, start);
-        }
-        while (newline !== -1) {
-          const frame = chunk.subarray(start, newline);
-          frames++;
-          bytes += frame.length;
-          start = newline + 1;
-          newline = chunk.indexOf(10, start);
-        }
-        if (start < chunk.length) pending.push(start === 0 ? chunk : chunk.subarray(start));
-      });
-      socket.on('end', () => {
-        report(frames, bytes, started);
-        socket.end();
-      });
+      countLinesRaw(socket, ({ frames, bytes }) => report(frames, bytes, started));
     });
-    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   } else {
     const { startServer, IncompleteReadError } = await loadStreams();
     const counters = {
@@ -180,7 +110,7 @@ async function runReceiver(mode, connections) {
     );
     server = server.netServer;
   }
-  process.stdout.write(`PORT ${server.address().port}\n`);
+  announcePort(server.address().port);
 }
 
 // -------------------------------------------------------------------------------------- long frame
@@ -218,29 +148,12 @@ async function runLongFrame(runs) {
 
 // ------------------------------------------------------------------------------------ orchestrator
 
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
 /** Starts a receiver process, drives `connections` sender runs at it, returns the per-run reports. */
 async function driveReceiver(command, args, connections, lines) {
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  const exited = once(child, 'exit');
-  const lineReader = createInterface({ input: child.stdout });
-  const iterator = lineReader[Symbol.asyncIterator]();
-  const nextLine = async () => {
-    const { value, done } = await iterator.next();
-    if (done) throw new Error(`${command} ${args.join(' ')} exited early`);
-    return value;
-  };
-  const portLine = await nextLine();
-  const port = Number(/^PORT (\d+)$/.exec(portLine)?.[1]);
-  if (!port) throw new Error(`unexpected receiver output: ${portLine}`);
+  const { port, nextLine, exited } = await startReceiver(command, args);
   const reports = [];
   for (let i = 0; i < connections; i++) {
-    const sender = spawn(process.execPath, [self, '--sender', String(port), String(lines)], { stdio: 'inherit' });
+    const sender = spawnSender(self, port, lines, 'inherit');
     const [report] = await Promise.all([nextLine().then(JSON.parse), once(sender, 'exit')]);
     if (report.frames !== lines || report.bytes !== lines * (LINE_LENGTH - 1)) {
       throw new Error(`${args.join(' ')}: counted ${report.frames} frames / ${report.bytes} bytes, expected ${lines} / ${lines * (LINE_LENGTH - 1)}`);
@@ -249,16 +162,6 @@ async function driveReceiver(command, args, connections, lines) {
   }
   await exited;
   return reports;
-}
-
-function machine() {
-  let cpu = 'unknown CPU';
-  try {
-    cpu = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? cpu;
-  } catch {
-    // not Linux: keep 'unknown CPU'
-  }
-  return { cores: availableParallelism(), cpu, node: process.version };
 }
 
 function pythonVersion() {
@@ -352,9 +255,8 @@ async function orchestrate() {
 
   const loadAfter = loadavg();
   const load = (values) => values.map((value) => value.toFixed(2)).join(' / ');
-  const { cores, cpu, node } = machine();
   const table = [
-    `Benchmark: \`scripts/bench/streams.mjs\`${quick ? ' (`--quick`)' : ''}, run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${cores} cores, ${cpu}, Node ${node}${python ? `, ${python}` : ''}; load average (1 / 5 / 15 min) ${load(loadBefore)} at the start, ${load(loadAfter)} at the end.`,
+    `${describeRun('streams', quick, python)}; load average (1 / 5 / 15 min) ${load(loadBefore)} at the start, ${load(loadAfter)} at the end.`,
     `Workload: ${lines.toLocaleString('en-US')} lines of ${LINE_LENGTH} bytes over 127.0.0.1, sent by a separate Node process in 1 MiB writes; each mode in fresh processes (${rounds} round(s) x (1 warm-up + ${timedPerProcess} timed runs)), frame and byte counts checked on every run. Rates: median of all timed runs. Ratios: within each round (the modes run back to back), then the median over the rounds. "x raw" and "x asyncio" compare wall-clock rates (accept to EOF); the "CPU time" columns compare lines per second of the receiver's own CPU time, which other processes on a shared machine disturb less.`,
     '',
     '| mode | what | M lines/s (median) | runs (M lines/s) | x raw | x asyncio | x raw, CPU time | x asyncio, CPU time | target (on the wall-clock ratios) |',
@@ -406,24 +308,15 @@ same VM; they are approximate, the machine is shared and noisy):
 - **No quadratic path**: a 16 MiB frame arriving in 16 KiB chunks grows linearly with its size (16x
   would be exactly linear): the scan position is kept between chunks and the frame is copied once.`;
 
-/** Replaces the streams section of docs/benchmarks.md (re-read right before writing). */
+/** Replaces the streams section of docs/benchmarks.md. */
 function writeSection(table) {
-  const docPath = join(root, 'docs', 'benchmarks.md');
-  const body = `## streams\n\n${table}\n\n${NOTES}\n`;
-  const text = readFileSync(docPath, 'utf8');
-  const start = '<!-- streams:start -->';
-  const end = '<!-- streams:end -->';
-  const from = text.indexOf(start);
-  const to = text.indexOf(end);
-  if (from === -1 || to === -1 || to < from) throw new Error(`${docPath}: streams markers not found`);
-  writeFileSync(docPath, `${text.slice(0, from + start.length)}\n${body}${text.slice(to)}`);
-  console.error(`wrote the streams section of ${docPath}`);
+  writeBenchmarkSection('streams', `## streams\n\n${table}\n\n${NOTES}\n`);
 }
 
 // ------------------------------------------------------------------------------------------- main
 
 const role = argv[0];
-if (role === '--sender') await runSender(Number(argv[1]), Number(argv[2]));
+if (role === '--sender') await sendLines(Number(argv[1]), Number(argv[2]));
 else if (role === '--receiver') await runReceiver(argv[1], Number(argv[2]));
 else if (role === '--long-frame') await runLongFrame(Number(argv[1]));
 else await orchestrate();
