@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import * as asynchat from '@asynchat/shim/asynchat';
 import * as asyncore from '@asynchat/shim/asyncore';
 import * as shim from '@asynchat/shim';
+import { FIND_PREFIX_AT_END_CASES } from '../../streams/test/support/prefix-at-end-cases';
 
 // The DeprecationWarning has its own test (packaging.test.ts); here it would only be noise.
 beforeAll(() => jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined));
@@ -183,17 +184,7 @@ describe('simple_producer and find_prefix_at_end', () => {
     ]);
   });
 
-  test.each([
-    ['abqq', 'qqq', 2],
-    ['abq', 'qqq', 1],
-    ['', '\r\n', 0],
-    ['x', 'x', 0],
-    ['abc', '\n', 0],
-    ['ab\r\n.\r', '\r\n.\r\n', 4],
-    ['ab\r\n.', '\r\n.\r\n', 3],
-    ['\r\r', '\r\n', 1],
-    ['abc', '', -1],
-  ])('find_prefix_at_end(%j, %j) is %i for bytes and strings', (haystack, needle, expected) => {
+  test.each([...FIND_PREFIX_AT_END_CASES, ['abc', '', -1] as const])('find_prefix_at_end(%j, %j) is %i for bytes and strings', (haystack, needle, expected) => {
     expect(asynchat.find_prefix_at_end(bytes(haystack), bytes(needle))).toBe(expected);
     expect(asynchat.find_prefix_at_end(haystack, needle)).toBe(expected);
   });

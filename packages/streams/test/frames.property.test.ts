@@ -7,6 +7,8 @@ import {
   type PartialFrame,
   type Separator,
 } from '@asynchat/streams';
+import { chunked } from './support/chunked';
+import { referenceFind } from './support/first-match-model';
 
 /**
  * Property tests: the reader, fed at random chunk boundaries (with the consumer running between
@@ -22,20 +24,6 @@ const dataArbitrary = fc
   .map((bytes) => Buffer.from(bytes));
 const chunkSizesArbitrary = fc.array(fc.integer({ min: 1, max: 25 }), { minLength: 1, maxLength: 20 });
 
-/** The first-ending match on the whole string: plain indexOf per separator. */
-function modelFind(data: Buffer, separators: Buffer[]): { start: number; end: number; shortestStart: number } | null {
-  let end = Infinity;
-  for (const separator of separators) {
-    const start = data.indexOf(separator);
-    if (start !== -1) end = Math.min(end, start + separator.length);
-  }
-  if (end === Infinity) return null;
-  const starts = separators
-    .filter((separator) => end >= separator.length && data.subarray(end - separator.length, end).equals(separator))
-    .map((separator) => end - separator.length);
-  return { start: Math.min(...starts), end, shortestStart: Math.max(...starts) };
-}
-
 type Outcome = { frames: string[]; error: 'incomplete' | 'overrun' | null };
 
 function modelFrames(data: Buffer, separator: Separator, strip: boolean, partial: PartialFrame, limit: number): Outcome {
@@ -44,7 +32,7 @@ function modelFrames(data: Buffer, separator: Separator, strip: boolean, partial
   const frames: string[] = [];
   let rest = data;
   for (;;) {
-    const match = modelFind(rest, separators);
+    const match = referenceFind(rest, separators);
     if (match !== null) {
       if (match.shortestStart > limit) return { frames, error: 'overrun' };
       frames.push(rest.subarray(0, strip ? match.start : match.end).toString('latin1'));
@@ -63,16 +51,6 @@ function classify(error: unknown): 'incomplete' | 'overrun' {
   if (error instanceof IncompleteReadError) return 'incomplete';
   if (error instanceof LimitOverrunError) return 'overrun';
   throw error;
-}
-
-function chunked(data: Buffer, sizes: readonly number[]): Buffer[] {
-  const chunks: Buffer[] = [];
-  for (let offset = 0, i = 0; offset < data.length; i++) {
-    const size = sizes[i % sizes.length];
-    chunks.push(Buffer.from(data.subarray(offset, offset + size)));
-    offset += size;
-  }
-  return chunks;
 }
 
 /** Feeds the chunks, letting the consumer run between them when `yieldBetween` says so. */
@@ -170,7 +148,7 @@ function modelReadFrames(data: Buffer, steps: Step[], partials: PartialFrame[]):
     const partial = partials[i % partials.length];
     let result: string | null | 'incomplete';
     if (step.kind === 'separator') {
-      const match = modelFind(rest, toSeparatorBytes(step.separator));
+      const match = referenceFind(rest, toSeparatorBytes(step.separator));
       if (match === null) result = tail(partial);
       else {
         result = rest.subarray(0, match.start).toString('latin1');

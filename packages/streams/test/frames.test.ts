@@ -4,31 +4,7 @@ import {
   LimitOverrunError,
   StreamReader,
 } from '@asynchat/streams';
-
-function readerWith(chunks: string[], options: { eof?: boolean; limit?: number } = {}): StreamReader {
-  const reader = new StreamReader({ limit: options.limit });
-  for (const chunk of chunks) reader.feedData(Buffer.from(chunk, 'latin1'));
-  if (options.eof === true) reader.feedEof();
-  return reader;
-}
-
-const text = (buffer: Buffer | null): string | null => (buffer === null ? null : buffer.toString('latin1'));
-const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
-async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
-  const items: T[] = [];
-  for await (const item of iterable) items.push(item);
-  return items;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the promise to reject');
-}
+import { collect, readerWith, rejection, settle, text } from './support/reader-harness';
 
 describe('frames()', () => {
   test('yields frames without the separator by default, with it when strip is false', async () => {

@@ -1,19 +1,8 @@
 import fc from 'fast-check';
-import { FrameBuffer, toSeparatorBytes, type FrameMatch, type Separator } from '../src/framing';
-
-/** The reference: everything concatenated, each separator searched from the front with indexOf. */
-function referenceFind(data: Buffer, separators: readonly Buffer[]): FrameMatch | null {
-  let end = Infinity;
-  for (const separator of separators) {
-    const start = data.indexOf(separator);
-    if (start !== -1) end = Math.min(end, start + separator.length);
-  }
-  if (end === Infinity) return null;
-  const starts = separators
-    .filter((separator) => end >= separator.length && data.subarray(end - separator.length, end).equals(separator))
-    .map((separator) => end - separator.length);
-  return { start: Math.min(...starts), end, shortestStart: Math.max(...starts) };
-}
+import { FrameBuffer, toSeparatorBytes, type Separator } from '../src/framing';
+import { chunked } from './support/chunked';
+import { referenceFind } from './support/first-match-model';
+import { FIND_PREFIX_AT_END_CASES } from './support/prefix-at-end-cases';
 
 /** asynchat's find_prefix_at_end, literally. */
 function referencePrefixAtEnd(haystack: Buffer, needle: Buffer): number {
@@ -41,21 +30,6 @@ const byteArbitrary = fc.constantFrom(...Buffer.from('AB C\r\n.x'), 0xff, 0x00);
 const dataArbitrary = fc.array(byteArbitrary, { maxLength: 400 }).map((bytes) => Buffer.from(bytes));
 /** Cut points for a random chunking (sizes 1..40, plus occasional empty chunks). */
 const chunkSizesArbitrary = fc.array(fc.integer({ min: 0, max: 40 }), { minLength: 1, maxLength: 60 });
-
-function chunked(data: Buffer, sizes: readonly number[]): Buffer[] {
-  const chunks: Buffer[] = [];
-  let offset = 0;
-  for (let i = 0; offset < data.length; i++) {
-    const size = sizes[i % sizes.length];
-    chunks.push(Buffer.from(data.subarray(offset, offset + size)));
-    offset += size;
-    if (sizes.every((one) => one === 0)) {
-      chunks.push(Buffer.from(data.subarray(offset)));
-      break;
-    }
-  }
-  return chunks;
-}
 
 describe('toSeparatorBytes', () => {
   test('converts strings, bytes and arrays', () => {
@@ -184,17 +158,10 @@ describe('FrameBuffer', () => {
   });
 
   test('prefixAtEnd matches asynchat find_prefix_at_end on the documented cases', () => {
-    const cases: [string, string, number][] = [
+    const cases: (readonly [string, string, number])[] = [
       ['qwerty\r', '\r\n', 1],
       ['qwertydkjf', '\r\n', 0],
-      ['abqq', 'qqq', 2],
-      ['abq', 'qqq', 1],
-      ['', '\r\n', 0],
-      ['x', 'x', 0],
-      ['abc', '\n', 0],
-      ['ab\r\n.\r', '\r\n.\r\n', 4],
-      ['ab\r\n.', '\r\n.\r\n', 3],
-      ['\r\r', '\r\n', 1],
+      ...FIND_PREFIX_AT_END_CASES,
     ];
     for (const [haystack, needle, expected] of cases) {
       const buffer = new FrameBuffer();

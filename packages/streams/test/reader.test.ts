@@ -5,28 +5,7 @@ import {
   LimitOverrunError,
   StreamReader,
 } from '@asynchat/streams';
-
-/** A reader fed with `chunks` (strings are latin1 bytes), optionally ended. */
-function readerWith(chunks: (string | Buffer)[], options: { eof?: boolean; limit?: number } = {}): StreamReader {
-  const reader = new StreamReader({ limit: options.limit });
-  for (const chunk of chunks) reader.feedData(typeof chunk === 'string' ? Buffer.from(chunk, 'latin1') : chunk);
-  if (options.eof === true) reader.feedEof();
-  return reader;
-}
-
-const text = (buffer: Buffer | null): string | null => (buffer === null ? null : buffer.toString('latin1'));
-
-/** Resolves after pending microtasks and one macrotask turn. */
-const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the promise to reject');
-}
+import { readerWith, rejection, settle, text } from './support/reader-harness';
 
 describe('StreamReader construction', () => {
   test('limit defaults to 64 KiB and must be a positive integer', () => {
