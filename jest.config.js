@@ -33,7 +33,7 @@ module.exports = {
     // and the executed examples of docs/api.
     {
       ...project('e2e'),
-      testMatch: ['<rootDir>/fixtures/legacy-app/e2e/**/*.test.ts', '<rootDir>/docs/api/**/*.test.ts'],
+      testMatch: ['<rootDir>/fixtures/legacy-app/e2e/**/*.test.ts', '<rootDir>/docs/api/**/*.test.ts', '<rootDir>/fixtures/real/**/*.test.ts'],
     },
   ],
   testTimeout: 30000,
