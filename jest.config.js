@@ -23,6 +23,8 @@ const project = (name) => ({
   testEnvironment: 'node',
   transform,
   moduleNameMapper,
+  // The shim's DeprecationWarning, once per handler class, would be noise in every run (see the file).
+  setupFiles: ['<rootDir>/scripts/jest/quiet-shim-deprecation.ts'],
 });
 
 /** @type {import('jest').Config} */

@@ -3,6 +3,7 @@ import { dispatcher, type SocketArgument, type SocketMap } from './asyncore';
 import { isBlockingIOError, isOSError } from './channel-socket';
 import { encodeText } from './codec';
 import { deque } from './deque';
+import { observeErrorHandlerResult, observeHandlerResult } from './handler-result';
 
 /**
  * Python's `asynchat` on Node: `async_chat`, `simple_producer`, `find_prefix_at_end`, with
@@ -187,7 +188,7 @@ export class async_chat extends dispatcher {
     } catch (error) {
       if (isBlockingIOError(error)) return;
       if (isOSError(error)) {
-        this.handle_error(error);
+        observeErrorHandlerResult(this, this.handle_error(error));
         return;
       }
       throw error;
@@ -215,7 +216,7 @@ export class async_chat extends dispatcher {
         }
         if (message !== null) {
           if (message.length > 0) this.#collectMessage(input, message, separators[0]);
-          this.found_terminator();
+          observeHandlerResult(this, this.found_terminator());
         } else {
           const index = input.prefixAtEnd(separators[0]);
           if (index) {
@@ -232,7 +233,7 @@ export class async_chat extends dispatcher {
   #collect(input: FrameBuffer, n: number): void {
     const data = input.take(n);
     try {
-      this.collect_incoming_data(data);
+      observeHandlerResult(this, this.collect_incoming_data(data));
     } catch (error) {
       const rest = input.takeAll();
       input.append(data);
@@ -244,7 +245,7 @@ export class async_chat extends dispatcher {
   /** Hands a message (already taken with its terminator) to collect; on an exception both go back. */
   #collectMessage(input: FrameBuffer, message: Buffer, terminator: Buffer): void {
     try {
-      this.collect_incoming_data(message);
+      observeHandlerResult(this, this.collect_incoming_data(message));
     } catch (error) {
       const rest = input.takeAll();
       input.append(message);
@@ -266,7 +267,7 @@ export class async_chat extends dispatcher {
     // Python slicing: a negative count (assigned directly, bypassing set_terminator) keeps the tail.
     this.#collect(input, n >= 0 ? n : Math.max(0, lb + n));
     this.terminator = 0;
-    this.found_terminator();
+    observeHandlerResult(this, this.found_terminator());
   }
 
   #separatorsFor(terminator: Terminator): Buffer[] {
@@ -340,7 +341,7 @@ export class async_chat extends dispatcher {
       if (isFalsy(first)) {
         fifo.popleft();
         if (first === null || first === undefined) {
-          this.handle_close();
+          observeHandlerResult(this, this.handle_close());
           return;
         }
       }
@@ -367,7 +368,7 @@ export class async_chat extends dispatcher {
         num_sent = this.send(data as Uint8Array);
       } catch (error) {
         if (isOSError(error)) {
-          this.handle_error(error);
+          observeErrorHandlerResult(this, this.handle_error(error));
           return;
         }
         throw error;

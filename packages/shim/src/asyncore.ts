@@ -16,6 +16,7 @@ import {
   type Address,
 } from './channel-socket';
 import { announceHandlerClass } from './deprecation';
+import { observeErrorHandlerResult, observeHandlerResult, routeRejectionsTo } from './handler-result';
 
 /**
  * Python's `asyncore` on Node: `dispatcher`, `dispatcher_with_send`, `loop` and friends, with
@@ -109,6 +110,51 @@ function mapClear(map: SocketMap): void {
   else for (const key of Object.keys(map)) delete map[Number(key)];
 }
 
+// --- handlers that return a rejected Promise ---------------------------------------------------
+
+/**
+ * Errors from handler Promises that must leave the loop (`ExitNow`, or a `handle_error` that
+ * failed itself), per socket map: a rejection arrives outside any round, so the next round of the
+ * loop serving the channel's map rethrows it, and that `loop()` rejects as it would have for the
+ * synchronous throw.
+ */
+const deferredLoopErrors = new WeakMap<SocketMap, unknown>();
+
+function deferToLoop(map: SocketMap, error: unknown): void {
+  // The first one wins, as a synchronous throw ends the round at the first.
+  if (!deferredLoopErrors.has(map)) deferredLoopErrors.set(map, error);
+}
+
+function rethrowDeferred(map: SocketMap): void {
+  if (!deferredLoopErrors.has(map)) return;
+  const error = deferredLoopErrors.get(map);
+  deferredLoopErrors.delete(map);
+  throw error;
+}
+
+/**
+ * A handler's Promise rejected: the channel's error, as in the `read` / `write` wrappers. What
+ * `handle_error` (or its `handle_close`) sends is flushed, since no round will do it.
+ */
+function channelRejected(obj: dispatcher, error: unknown, fromErrorHandler: boolean): void {
+  const map = obj._map;
+  // ExitNow leaves the loop; so does a failure of handle_error itself (as its synchronous throw
+  // does), and sending it back to handle_error could loop forever.
+  if (isReraised(error) || fromErrorHandler) {
+    deferToLoop(map, error);
+    return;
+  }
+  try {
+    observeErrorHandlerResult(obj, obj.handle_error(error));
+  } catch (failure) {
+    deferToLoop(map, failure);
+  } finally {
+    flushChannel(obj);
+  }
+}
+
+routeRejectionsTo(channelRejected);
+
 // --- the event wrappers ---------------------------------------------------------------------
 
 function flushChannel(channel: dispatcher): void {
@@ -125,10 +171,10 @@ function flushChannel(channel: dispatcher): void {
  */
 export function read(obj: dispatcher): void {
   try {
-    obj.handle_read_event();
+    observeHandlerResult(obj, obj.handle_read_event());
   } catch (error) {
     if (isReraised(error)) throw error;
-    obj.handle_error(error);
+    observeErrorHandlerResult(obj, obj.handle_error(error));
   } finally {
     flushChannel(obj);
   }
@@ -142,10 +188,10 @@ export function read(obj: dispatcher): void {
  */
 export function write(obj: dispatcher): void {
   try {
-    obj.handle_write_event();
+    observeHandlerResult(obj, obj.handle_write_event());
   } catch (error) {
     if (isReraised(error)) throw error;
-    obj.handle_error(error);
+    observeErrorHandlerResult(obj, obj.handle_error(error));
   } finally {
     flushChannel(obj);
   }
@@ -154,13 +200,13 @@ export function write(obj: dispatcher): void {
 /** poll2's per-channel dispatch: read, write, then `handle_close` on a hang-up or error. */
 function readwrite(obj: dispatcher, readable: boolean, writable: boolean, hungUp: boolean): void {
   try {
-    if (readable) obj.handle_read_event();
-    if (writable) obj.handle_write_event();
-    if (hungUp) obj.handle_close();
+    if (readable) observeHandlerResult(obj, obj.handle_read_event());
+    if (writable) observeHandlerResult(obj, obj.handle_write_event());
+    if (hungUp) observeHandlerResult(obj, obj.handle_close());
   } catch (error) {
     if (isReraised(error)) throw error;
-    if (isOSError(error) && isDisconnect(error)) obj.handle_close();
-    else obj.handle_error(error);
+    if (isOSError(error) && isDisconnect(error)) observeHandlerResult(obj, obj.handle_close());
+    else observeErrorHandlerResult(obj, obj.handle_error(error));
   } finally {
     flushChannel(obj);
   }
@@ -244,6 +290,7 @@ async function select(interests: Interest[], timeout: number | null, hangUps: bo
  */
 export async function poll(timeout: number | null = 0.0, map: SocketMap = socket_map): Promise<void> {
   await yieldToEventLoop();
+  rethrowDeferred(map);
   if (mapSize(map) === 0) return;
   const interests = collectInterest(map);
   if (interests.length === 0) {
@@ -272,6 +319,7 @@ export async function poll(timeout: number | null = 0.0, map: SocketMap = socket
  */
 export async function poll2(timeout: number | null = 0.0, map: SocketMap = socket_map): Promise<void> {
   await yieldToEventLoop();
+  rethrowDeferred(map);
   if (mapSize(map) === 0) return;
   const interests = collectInterest(map);
   if (interests.length === 0) {
@@ -342,6 +390,8 @@ async function runLoop(timeout: number | null, use_poll: boolean, map: SocketMap
       count = count - 1;
     }
   }
+  // The last round may have emptied the map while a handler's Promise rejected with ExitNow.
+  rethrowDeferred(map);
 }
 
 /**
@@ -565,7 +615,7 @@ export class dispatcher {
       if (isOSError(error)) {
         if (error.code === 'EWOULDBLOCK' || error.code === 'EAGAIN') return 0;
         if (DISCONNECTED.has(error.code)) {
-          this.handle_close();
+          observeHandlerResult(this, this.handle_close());
           return 0;
         }
       }
@@ -578,13 +628,13 @@ export class dispatcher {
     try {
       const data = this.socket.recv(buffer_size);
       if (data.length === 0) {
-        this.handle_close();
+        observeHandlerResult(this, this.handle_close());
         return Buffer.alloc(0);
       }
       return data;
     } catch (error) {
       if (isDisconnect(error)) {
-        this.handle_close();
+        observeHandlerResult(this, this.handle_close());
         return Buffer.alloc(0);
       }
       throw error;
@@ -619,19 +669,19 @@ export class dispatcher {
 
   handle_read_event(): void {
     if (this.accepting) {
-      this.handle_accept();
+      observeHandlerResult(this, this.handle_accept());
     } else if (!this.connected) {
-      if (this.connecting) this.handle_connect_event();
-      this.handle_read();
+      if (this.connecting) observeHandlerResult(this, this.handle_connect_event());
+      observeHandlerResult(this, this.handle_read());
     } else {
-      this.handle_read();
+      observeHandlerResult(this, this.handle_read());
     }
   }
 
   handle_connect_event(): void {
     const err = this.socket.getsockopt(SOL_SOCKET, SO_ERROR);
     if (err !== 0) throw osError(errnoName(err));
-    this.handle_connect();
+    observeHandlerResult(this, this.handle_connect());
     this.connected = true;
     this.connecting = false;
   }
@@ -639,15 +689,15 @@ export class dispatcher {
   handle_write_event(): void {
     if (this.accepting) return;
     if (!this.connected) {
-      if (this.connecting) this.handle_connect_event();
+      if (this.connecting) observeHandlerResult(this, this.handle_connect_event());
     }
-    this.handle_write();
+    observeHandlerResult(this, this.handle_write());
   }
 
   handle_expt_event(): void {
     const err = this.socket.getsockopt(SOL_SOCKET, SO_ERROR);
-    if (err !== 0) this.handle_close();
-    else this.handle_expt();
+    if (err !== 0) observeHandlerResult(this, this.handle_close());
+    else observeHandlerResult(this, this.handle_expt());
   }
 
   /**
@@ -663,7 +713,7 @@ export class dispatcher {
       self_repr = `<__repr__(self) failed for object at 0x${this.#objectId.toString(16)}>`;
     }
     this.log_info(`uncaptured python exception, closing channel ${self_repr} (${type}:${value} ${info})`, 'error');
-    this.handle_close();
+    observeHandlerResult(this, this.handle_close());
   }
 
   handle_expt(): void {
@@ -684,7 +734,7 @@ export class dispatcher {
 
   handle_accept(): void {
     const pair = this.accept();
-    if (pair !== null) this.handle_accepted(pair[0], pair[1]);
+    if (pair !== null) observeHandlerResult(this, this.handle_accepted(pair[0], pair[1]));
   }
 
   /** Receives an accepted Node socket: `new Handler(sock)` takes it. The default closes it. */

@@ -13,9 +13,6 @@ import * as asyncore from '@asynchat/shim/asyncore';
 import * as shim from '@asynchat/shim';
 import { FIND_PREFIX_AT_END_CASES } from '../../streams/test/support/prefix-at-end-cases';
 
-// The DeprecationWarning has its own test (packaging.test.ts); here it would only be noise.
-beforeAll(() => jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined));
-
 const bytes = (text: string): Buffer => Buffer.from(text, 'latin1');
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -9,9 +9,6 @@ import * as asynchat from '@asynchat/shim/asynchat';
 import * as asyncore from '@asynchat/shim/asyncore';
 import type { ChannelSocket } from '../src/channel-socket';
 
-// The DeprecationWarning has its own test (packaging.test.ts); here it would only be noise.
-beforeAll(() => jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined));
-
 const QUIT = Buffer.from('QUIT\n');
 const HOST = '127.0.0.1';
 

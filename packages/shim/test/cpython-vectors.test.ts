@@ -208,9 +208,6 @@ function replay(vector: Vector): { trace: TraceItem[]; final: Vector['final'] } 
   };
 }
 
-// The DeprecationWarning has its own test (packaging.test.ts); here it would only be noise.
-beforeAll(() => jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined));
-
 describe(`CPython ${fixture.python} asynchat traces`, () => {
   test('the fixture holds a few hundred cases', () => {
     expect(fixture.cases.length).toBeGreaterThanOrEqual(300);

@@ -10,9 +10,6 @@ import * as asynchat from '@asynchat/shim/asynchat';
 import * as asyncore from '@asynchat/shim/asyncore';
 import type { ChannelSocket } from '../src/channel-socket';
 
-// The DeprecationWarning has its own test (packaging.test.ts); here it would only be noise.
-beforeAll(() => jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined));
-
 function show(value: unknown): string {
   if (value === null || value === undefined) return 'None';
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);

@@ -8,9 +8,6 @@ import * as net from 'node:net';
 import * as asynchat from '@asynchat/shim/asynchat';
 import * as asyncore from '@asynchat/shim/asyncore';
 
-// The DeprecationWarning has its own test (packaging.test.ts); here it would only be noise.
-beforeAll(() => jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined));
-
 const NEWLINE = Buffer.from('\n');
 
 class EchoHandler extends asynchat.async_chat {
