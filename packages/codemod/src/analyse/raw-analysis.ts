@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import type { ts } from 'ts-morph';
 import { prefilterFiles } from '../discover/prefilter';
+import type { UnreadableSource } from '../discover/source-text';
 import { findManualMarkers } from './markers';
 import { ModuleResolver } from './module-resolver';
 import { readModuleScope, type ModuleScope } from './module-scope';
@@ -43,6 +43,8 @@ export interface RawProjectAnalysis {
   scopes: Map<string, ModuleScope>;
   resolver: ShimResolver;
   compilerOptions: ts.CompilerOptions;
+  /** Listed files that could not be read, with the reason (the prefilter's list). */
+  unreadable: UnreadableSource[];
   stats: AnalysisStats;
 }
 
@@ -67,18 +69,12 @@ export function scriptKindOf(path: string): ts.ScriptKind {
 export function analyseRaw(options: AnalyseOptions): RawProjectAnalysis {
   const compilerOptions: ts.CompilerOptions = options.tsconfig ? readTsconfigOptions(options.tsconfig) : {};
   const aliasResolver = aliasResolverFor(compilerOptions);
-  const readText =
-    options.readText ??
-    ((path: string) => {
-      try {
-        return readFileSync(path, 'utf8');
-      } catch {
-        return null;
-      }
-    });
   const customReader = options.readText;
   const modules = new ModuleResolver(aliasResolver, options.files, customReader ? (path) => customReader(path) !== null : undefined);
-  const prefilter = options.prefilter ?? prefilterFiles(options.files, { resolver: modules, aliasesPossible: aliasResolver !== undefined, readText });
+  // Without a reader of the caller's, the prefilter's own reads the disk (decoded: no BOM, `\n` line ends).
+  const prefilter =
+    options.prefilter ??
+    prefilterFiles(options.files, { resolver: modules, aliasesPossible: aliasResolver !== undefined, ...(customReader ? { readText: customReader } : {}) });
 
   const toParse = new Set<string>([...prefilter.reachingShim, ...prefilter.candidates]);
   const scopes = new Map<string, ModuleScope>();
@@ -124,6 +120,7 @@ export function analyseRaw(options: AnalyseOptions): RawProjectAnalysis {
     scopes,
     resolver,
     compilerOptions,
+    unreadable: prefilter.unreadable,
     stats: { filesListed: options.files.length, filesRead: prefilter.filesRead, filesParsed: sourceFiles.size },
   };
 }

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { scanLocalSpecifiers } from '../analyse/import-scanner';
 import type { ModuleResolver } from '../analyse/module-resolver';
 import { SHIM_PACKAGE_TEXT } from '../analyse/shim-modules';
+import { isUnreadable, readSourceText, type UnreadableSource } from './source-text';
 
 /** The text a manual marker left by `rewrite` starts with. */
 export const MARKER_TEXT = 'TODO(asynchat-migrate)';
@@ -15,22 +15,19 @@ export interface PrefilterResult {
   texts: Map<string, string>;
   /** How many files were read (listed files, and local modules they import). */
   filesRead: number;
+  /** Listed files that could not be read from disk, with the reason (reported per path; the others go on). */
+  unreadable: UnreadableSource[];
 }
 
 export interface PrefilterOptions {
   resolver: ModuleResolver;
   /** True when non-relative specifiers may name local files (tsconfig `paths`): they are resolved too. */
   aliasesPossible?: boolean;
-  /** Reads a file; defaults to the disk. Returns null when the file cannot be read. */
+  /**
+   * Reads a file; defaults to the disk (decoded by readSourceText: no BOM, `\n` line ends).
+   * Returns null when the file cannot be read.
+   */
   readText?: (path: string) => string | null;
-}
-
-function readFromDisk(path: string): string | null {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return null;
-  }
 }
 
 /**
@@ -45,12 +42,20 @@ function readFromDisk(path: string): string | null {
  * ```
  */
 export function prefilterFiles(files: readonly string[], options: PrefilterOptions): PrefilterResult {
-  const readText = options.readText ?? readFromDisk;
+  const listed = new Set(files);
+  const unreadable: UnreadableSource[] = [];
+  const readText =
+    options.readText ??
+    ((path: string): string | null => {
+      const read = readSourceText(path);
+      if (!isUnreadable(read)) return read.text;
+      if (listed.has(path)) unreadable.push(read);
+      return null;
+    });
   const texts = new Map<string, string>();
   const importers = new Map<string, string[]>();
   const seeds: string[] = [];
   const markerFiles = new Set<string>();
-  const listed = new Set(files);
   const queue: string[] = [...files];
   const seen = new Set<string>(files);
   for (let position = 0; position < queue.length; position += 1) {
@@ -86,5 +91,5 @@ export function prefilterFiles(files: readonly string[], options: PrefilterOptio
     }
   }
   const candidates = files.filter((file) => reachingShim.has(file) || markerFiles.has(file));
-  return { reachingShim, candidates, texts, filesRead: queue.length };
+  return { reachingShim, candidates, texts, filesRead: queue.length, unreadable };
 }

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { relative, sep } from 'node:path';
 import type { AnalyseOptions, FileAnalysis, ProjectAnalysis } from '../analyse/types';
@@ -7,6 +6,8 @@ import { batchGroups } from './analysis-batches';
 import { unifiedDiff } from './diff';
 import type { FileOutcome } from './outcome';
 import { findSyntaxProblems } from './verify';
+import { restoreLineEndings } from './restore-line-endings';
+import { encodeSourceText, isUnreadable, readSourceText, type InvalidUtf8 } from '../discover/source-text';
 import { writeFileAtomic } from './write-atomic';
 
 /** What the CLI does with a rewritten file. */
@@ -52,22 +53,33 @@ export interface ShareProgress {
 export async function processShare(request: ShareRequest, engine: RewriteEngine, progress?: ShareProgress, texts?: ReadonlyMap<string, string>): Promise<FileOutcome[]> {
   const selected = new Set(request.selected);
   progress?.planned(request.groups.reduce((count, group) => count + group.filter((file) => selected.has(file)).length, 0));
+  const groupOf = new Map<string, string[]>();
+  for (const group of request.groups) for (const file of group) groupOf.set(file, group);
   const outcomes: FileOutcome[] = [];
   const writes: PendingWrite[] = [];
-  for (const batch of batchGroups(request.groups)) {
+  const analyseAndProcess = (files: string[]): Map<string, ProcessedFile> => {
     const analysis = engine.analyseProject({
-      files: batch,
+      files,
       ...(request.tsconfig ? { tsconfig: request.tsconfig } : {}),
-      // Files already read by the main thread's prefilter are not read again.
-      ...(texts ? { readText: (path: string) => texts.get(path) ?? readTextOrNull(path) } : {}),
+      // Files already read by the main thread's prefilter are not read again; the analysis's own
+      // reader decodes the same way (source-text.ts).
+      ...(texts ? { readText: (path: string) => texts.get(path) ?? readSourceTextOrNull(path) } : {}),
     });
+    const processed = new Map<string, ProcessedFile>();
+    for (const file of files) {
+      const fileAnalysis = selected.has(file) ? analysis.files.get(file) : undefined;
+      if (fileAnalysis) processed.set(file, processFile(request, engine, analysis, fileAnalysis));
+    }
+    return processed;
+  };
+  for (const batch of batchGroups(request.groups)) {
+    const processed = processIsolatingFailures(batch, groupOf, selected, analyseAndProcess);
     for (const file of batch) {
       if (!selected.has(file)) continue;
-      const fileAnalysis = analysis.files.get(file);
-      if (fileAnalysis) {
-        const processed = processFile(request, engine, analysis, fileAnalysis);
-        outcomes.push(processed.outcome);
-        if (processed.write) writes.push(processed.write);
+      const result = processed.get(file);
+      if (result) {
+        outcomes.push(result.outcome);
+        if (result.write) writes.push(result.write);
       }
       progress?.advanced(1);
     }
@@ -76,11 +88,56 @@ export async function processShare(request: ShareRequest, engine: RewriteEngine,
   return outcomes;
 }
 
-/** A verified text waiting to be written over `outcome.file`, whose text must still be `before`. */
+interface ProcessedFile {
+  outcome: FileOutcome;
+  write?: PendingWrite;
+}
+
+/**
+ * A batch packs independent import groups into one analysis for speed. A file that breaks the
+ * analysis (or gets an error) must not take unrelated files down with it: when a batch of several
+ * groups fails or reports an error, every group holding a failure is analysed again on its own, so
+ * a bad file only ever affects its own import group.
+ */
+function processIsolatingFailures(
+  batch: string[],
+  groupOf: ReadonlyMap<string, string[]>,
+  selected: ReadonlySet<string>,
+  analyseAndProcess: (files: string[]) => Map<string, ProcessedFile>,
+): Map<string, ProcessedFile> {
+  const attempt = (files: string[]): Map<string, ProcessedFile> | Error => {
+    try {
+      return analyseAndProcess(files);
+    } catch (error) {
+      return error instanceof Error ? error : new Error(String(error));
+    }
+  };
+  const failedWhole = (files: string[], error: Error): Map<string, ProcessedFile> =>
+    new Map(files.filter((file) => selected.has(file)).map((file) => [file, { outcome: errorOutcome(file, `the analysis failed, file left untouched: ${error.message}`) }]));
+  const first = attempt(batch);
+  const groups = [...new Set(batch.map((file) => groupOf.get(file) ?? [file]))];
+  const hasFailure = (result: Map<string, ProcessedFile> | Error, files: string[]): boolean =>
+    result instanceof Error || files.some((file) => result.get(file)?.outcome.status === 'error');
+  if (groups.length <= 1 || !hasFailure(first, batch)) return first instanceof Error ? failedWhole(batch, first) : first;
+  const merged = first instanceof Error ? new Map<string, ProcessedFile>() : first;
+  for (const group of groups) {
+    if (!hasFailure(first, group)) continue;
+    const alone = attempt([...group].sort());
+    const results = alone instanceof Error ? failedWhole(group, alone) : alone;
+    for (const file of group) {
+      const result = results.get(file);
+      if (result) merged.set(file, result);
+      else merged.delete(file);
+    }
+  }
+  return merged;
+}
+
+/** Verified bytes waiting to be written over `outcome.file`, whose bytes must still be `before`. */
 interface PendingWrite {
   outcome: FileOutcome;
-  before: string;
-  after: string;
+  before: Buffer;
+  after: Buffer;
 }
 
 /**
@@ -95,7 +152,7 @@ async function runWrites(writes: PendingWrite[]): Promise<void> {
       const write = writes[index]!;
       try {
         // Someone (an editor, a formatter) may have saved the file since it was read: never overwrite that.
-        if ((await readFile(write.outcome.file, 'utf8')) !== write.before) {
+        if (!(await readFile(write.outcome.file)).equals(write.before)) {
           markFailed(write.outcome, 'the file changed on disk during the run; left as it is now');
           continue;
         }
@@ -117,12 +174,7 @@ function markFailed(outcome: FileOutcome, message: string): void {
   outcome.differs = false;
 }
 
-function processFile(
-  request: ShareRequest,
-  engine: RewriteEngine,
-  analysis: ProjectAnalysis,
-  fileAnalysis: FileAnalysis,
-): { outcome: FileOutcome; write?: PendingWrite } {
+function processFile(request: ShareRequest, engine: RewriteEngine, analysis: ProjectAnalysis, fileAnalysis: FileAnalysis): ProcessedFile {
   const file = fileAnalysis.path;
   let rewrite: FileRewrite;
   try {
@@ -144,19 +196,31 @@ function processFile(
     const first = problems[0]!;
     return { outcome: errorOutcome(file, `the rewritten text does not parse (${first.line}:${first.column} ${first.message}); file left untouched`, rewrite.rules) };
   }
+  // The engine saw the decoded text (no BOM, \n line ends): the file's own bytes come back here.
+  const source = readSourceText(file);
+  if (isUnreadable(source)) return { outcome: errorOutcome(file, `cannot read the file again: ${source.reason}; file left untouched`, rewrite.rules) };
+  if (source.text !== rewrite.before) return { outcome: errorOutcome(file, 'the file changed on disk during the run; left as it is now', rewrite.rules) };
+  if (source.invalidUtf8) return { outcome: errorOutcome(file, invalidUtf8Message(source.invalidUtf8), rewrite.rules) };
+  const onDiskAfter = restoreLineEndings(source.onDisk, rewrite.after);
   if (request.mode === 'dry') {
-    outcome.diff = unifiedDiff(relative(request.cwd, file).split(sep).join('/'), rewrite.before, rewrite.after);
+    outcome.diff = unifiedDiff(relative(request.cwd, file).split(sep).join('/'), source.onDisk, onDiskAfter);
   }
   if (request.mode !== 'write') return { outcome };
-  return { outcome, write: { outcome, before: rewrite.before, after: rewrite.after } };
+  return { outcome, write: { outcome, before: encodeSourceText(source.onDisk, source.bom), after: encodeSourceText(onDiskAfter, source.bom) } };
 }
 
-function readTextOrNull(path: string): string | null {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return null;
-  }
+/** Why a file that is not UTF-8 is refused: writing the decoded text back would replace the bytes it could not decode. */
+function invalidUtf8Message(invalid: InvalidUtf8): string {
+  const byte = invalid.byte.toString(16).toUpperCase().padStart(2, '0');
+  return (
+    `not valid UTF-8 (byte 0x${byte} at line ${invalid.line}, byte ${invalid.column}); rewriting it would replace the bytes that do not decode: ` +
+    'convert the file to UTF-8 (e.g. iconv -f latin1 -t utf-8) and run again; file left untouched'
+  );
+}
+
+function readSourceTextOrNull(path: string): string | null {
+  const read = readSourceText(path);
+  return isUnreadable(read) ? null : read.text;
 }
 
 function errorOutcome(file: string, message: string, rules: string[] = []): FileOutcome {

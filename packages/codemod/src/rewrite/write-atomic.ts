@@ -22,7 +22,7 @@ export class AtomicWriteError extends Error {
  * @example
  * await writeFileAtomic('/repo/src/handler.ts', migratedText);
  */
-export async function writeFileAtomic(file: string, content: string): Promise<void> {
+export async function writeFileAtomic(file: string, content: string | Uint8Array): Promise<void> {
   let target: string;
   let mode: number;
   try {
@@ -38,7 +38,7 @@ export async function writeFileAtomic(file: string, content: string): Promise<vo
     handle = await open(temporary, 'wx', mode);
     // The umask trimmed the mode given to open; set it exactly.
     await handle.chmod(mode);
-    await handle.writeFile(content, 'utf8');
+    await handle.writeFile(content);
     await handle.sync();
     await handle.close();
     handle = undefined;
