@@ -1,19 +1,25 @@
 /**
- * @asynchat/codemod: the programmatic API behind `asynchat-migrate`.
+ * `@asynchat/codemod`: the programmatic API of `asynchat-migrate` (`rewrite` and `check` as
+ * functions that return data). This is the whole public surface besides the CLI and
+ * `@asynchat/codemod/jscodeshift`; the modules behind it are internal.
  *
  * @example
  * ```ts
- * import { discoverFiles, analyseProject } from '@asynchat/codemod';
- * const { files } = discoverFiles({ cwd: process.cwd(), paths: ['src'] });
- * const analysis = analyseProject({ files });
+ * import { check, rewrite } from '@asynchat/codemod';
+ * const preview = await rewrite({ paths: ['src'], dryRun: true });
+ * const { summary } = await check({ paths: ['src'] });
  * ```
  */
-export * from './analyse';
-export * from './discover';
-export { runCheck, CHECK_EXIT } from './cli/check';
-export { enableCompileCache } from './cli/compile-cache';
-export * from './report';
-export { main } from './cli/main';
-export { processIo, memoryIo, type CliIo, type CapturedIo, type TextSink } from './cli/io';
-export { parseCommandArguments, parseShard, FILE_SELECTION_OPTIONS, type Shard, type OptionSpecs, type ParsedArguments } from './cli/arguments';
-export { UsageError } from './cli/usage-error';
+export { rewrite, check, AsynchatMigrateError } from './api';
+export type {
+  SelectionOptions,
+  RewriteOptions,
+  RewriteResult,
+  RewrittenFile,
+  RewriteStatus,
+  RewriteMarker,
+  CheckOptions,
+  CheckResult,
+  CheckFinding,
+  CheckSummary,
+} from './api';
