@@ -3,6 +3,7 @@ import { typescript } from './typescript';
 import type { ModuleResolver } from './module-resolver';
 import { moduleCallSpecifier, unwrapExpression, type Binding, type ModuleScope } from './module-scope';
 import { isLegacyBase, isShimName, isShimSpecifier } from './shim-modules';
+import type { TypeFallback } from './type-fallback';
 import type { LegacyBase, ShimName } from './types';
 
 /** What an expression or name stands for, as far as the migration cares. */
@@ -59,8 +60,8 @@ export class ShimResolver {
   constructor(
     private readonly scopes: ReadonlyMap<string, ModuleScope>,
     private readonly modules: ModuleResolver,
-    /** Asked (type-aware mode) for classes whose base the module graph cannot see. */
-    private readonly typeFallback?: (file: string, node: ts.ClassLikeDeclaration) => LegacyBase | null,
+    /** Type-aware mode: asked for classes whose base the module graph cannot see (and, by check's legacy-api rule, for receivers it cannot type). */
+    readonly typeFallback?: TypeFallback,
   ) {}
 
   /**
@@ -248,7 +249,7 @@ export class ShimResolver {
         if (parent) record = { node, file, name, base: parent.base, direct: false, chain: [displayName, ...parent.chain], superClass: parent };
       } else if (target === null && this.typeFallback && this.isOpaque(scope, heritage.expression, 0)) {
         // A base computed at run time (mixin call, conditional, factory): only the type checker can tell.
-        const base = this.typeFallback(file, node);
+        const base = this.typeFallback.legacyBaseOf(file, node);
         if (base) record = { node, file, name, base, direct: false, chain: [displayName, base], superClass: null };
       }
     } finally {

@@ -3,21 +3,40 @@ import { isLegacyBase } from './shim-modules';
 import { typescript } from './typescript';
 import type { LegacyBase } from './types';
 
+/** A property access the type checker resolved to a member of a shim class. */
+export interface TypedShimMember {
+  /** The shim class that declares the member. */
+  base: LegacyBase;
+  /** The receiver's class: a project class (name and absolute path), or null when it is typed as the shim class itself. */
+  receiverClass: { name: string; file: string } | null;
+}
+
+/** The type checker's answers, for what the module graph cannot follow. */
+export interface TypeFallback {
+  /** The shim class a class with a computed base descends from, or null. */
+  legacyBaseOf(file: string, node: ts.ClassLikeDeclaration): LegacyBase | null;
+  /** When `access.name` is a member declared by a shim class (async_chat, dispatcher, ...): which, and the receiver's class. */
+  shimMemberOf(file: string, access: ts.PropertyAccessExpression): TypedShimMember | null;
+}
+
 /**
  * The type checker's answer for classes whose base the module graph cannot follow
  * (`extends Timestamped(async_chat)`, `extends pickBase()`): walks the base types of the class's
- * instance type and reports the first shim class found. A shim class is a class named async_chat,
- * dispatcher or dispatcher_with_send declared in a declaration file or in the shim package.
+ * instance type and reports the first shim class found; and for property accesses whose receiver
+ * the module graph cannot type (`registry.get(id).push(data)`): the member's declaration. A shim
+ * class is a class named async_chat, dispatcher or dispatcher_with_send declared in a declaration
+ * file or in the shim package.
  *
  * The program is built on the first question, from the tsconfig's options and the files asked
  * about (their imports are loaded by TypeScript): seconds on a big project, which is why the
- * module graph answers everything it can first, and only computed bases come here.
+ * module graph answers everything it can first, and only what it cannot comes here. Both
+ * questions share the one program.
  */
-export function createTypeFallback(compilerOptions: ts.CompilerOptions): (file: string, node: ts.ClassLikeDeclaration) => LegacyBase | null {
+export function createTypeFallback(compilerOptions: ts.CompilerOptions): TypeFallback {
   // A ts-morph Project on the real file system: it supplies the lib files (lib.es2022.d.ts, ...),
   // which the TypeScript bundled with ts-morph does not have on disk.
   let project: Project | undefined;
-  return (file, node) => {
+  const programWith = (file: string): { checker: ts.TypeChecker; sourceFile: ts.SourceFile } | null => {
     if (!project) {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { Project: ProjectClass } = require('ts-morph') as typeof import('ts-morph');
@@ -29,15 +48,53 @@ export function createTypeFallback(compilerOptions: ts.CompilerOptions): (file: 
     }
     const program = project.getProgram().compilerObject;
     const sourceFile = program.getSourceFile(file);
-    if (!sourceFile) return null;
-    const checker = program.getTypeChecker();
-    const classNode = findSameNode(sourceFile, node);
-    if (!classNode) return null;
-    // The class node's type is its constructor (typeof C): the instance type is what has base types.
-    const constructorType = checker.getTypeAtLocation(classNode);
-    const [construct] = checker.getSignaturesOfType(constructorType, typescript.SignatureKind.Construct);
-    return findShimBase(checker, construct ? construct.getReturnType() : constructorType);
+    return sourceFile ? { checker: program.getTypeChecker(), sourceFile } : null;
   };
+  return {
+    legacyBaseOf(file, node) {
+      const session = programWith(file);
+      if (!session) return null;
+      const { checker, sourceFile } = session;
+      const classNode = findSameNode(sourceFile, node);
+      if (!classNode) return null;
+      // The class node's type is its constructor (typeof C): the instance type is what has base types.
+      const constructorType = checker.getTypeAtLocation(classNode);
+      const [construct] = checker.getSignaturesOfType(constructorType, typescript.SignatureKind.Construct);
+      return findShimBase(checker, construct ? construct.getReturnType() : constructorType);
+    },
+    shimMemberOf(file, access) {
+      const session = programWith(file);
+      if (!session) return null;
+      const { checker, sourceFile } = session;
+      const found = findSameNode(sourceFile, access);
+      if (!found || !typescript.isPropertyAccessExpression(found)) return null;
+      const member = checker.getSymbolAtLocation(found.name);
+      const base = (member?.getDeclarations() ?? []).map(shimClassDeclaring).find((name) => name !== null);
+      if (!base) return null;
+      return { base, receiverClass: receiverClassOf(checker, checker.getTypeAtLocation(found.expression)) };
+    },
+  };
+}
+
+/** The shim class that declares a member declaration, or null when a project class (or anything else) does. */
+function shimClassDeclaring(declaration: ts.Declaration): LegacyBase | null {
+  const owner = declaration.parent;
+  if (!owner || !typescript.isClassLike(owner) || !owner.name) return null;
+  const name = owner.name.text;
+  return isLegacyBase(name) && isShimDeclaration(owner) ? name : null;
+}
+
+/** The project class of a receiver's type (the first union member that is one), or null for the shim class itself. */
+function receiverClassOf(checker: ts.TypeChecker, type: ts.Type): { name: string; file: string } | null {
+  const candidates = type.isUnion() ? type.types : [type];
+  for (const candidate of candidates) {
+    for (const declaration of candidate.getSymbol()?.getDeclarations() ?? []) {
+      if (typescript.isClassLike(declaration) && !isShimDeclaration(declaration) && findShimBase(checker, candidate)) {
+        return { name: candidate.getSymbol()?.getName() ?? '(anonymous class)', file: declaration.getSourceFile().fileName };
+      }
+    }
+  }
+  return null;
 }
 
 function isShimDeclaration(declaration: ts.Declaration): boolean {

@@ -9,6 +9,8 @@ Rules (docs/rules.md):
   legacy-import     an import, require or re-export of @asynchat/shim names (also through a local module)
   legacy-subclass   a class descending from async_chat, dispatcher or dispatcher_with_send (any file)
   legacy-loop       a call of loop() or close_all(), or a use of socket_map
+  legacy-api        the shim's channel API (set_terminator, push, ac_in_buffer, ...) used on a value
+                    whose class descends from a shim class in another file (no shim import needed)
   manual-marker     a // TODO(asynchat-migrate): marker left by rewrite
   parse-error       a file that can reach the shim does not parse (the others are still checked)
 

@@ -1,4 +1,5 @@
 import type { ts } from 'ts-morph';
+import { findLegacyApiUses, type LegacyApiUseRecord } from '../analyse/legacy-api';
 import type { RawFileAnalysis, RawProjectAnalysis } from '../analyse/raw-analysis';
 import type { LegacyClassRecord } from '../analyse/shim-resolver';
 import { typescript } from '../analyse/typescript';
@@ -10,7 +11,8 @@ import { shellQuote } from './shell-quote';
 
 /**
  * Turns an analysis into check findings (one per legacy import statement, legacy class, loop /
- * close_all call or socket_map use, manual marker, and parse error), sorted by file and position.
+ * close_all call or socket_map use, use of the shim's channel API on another file's legacy class,
+ * manual marker, and parse error), sorted by file and position.
  * A file that does not parse gets its parse errors only: its other findings could be artefacts of
  * the parser's error recovery.
  *
@@ -21,11 +23,11 @@ import { shellQuote } from './shell-quote';
  */
 export function collectFindings(analysis: RawProjectAnalysis, cwd: string): LocatedFinding[] {
   const findings: LocatedFinding[] = [];
-  for (const file of analysis.files.values()) findings.push(...findingsOfFile(file, cwd));
+  for (const file of analysis.files.values()) findings.push(...findingsOfFile(file, cwd, analysis));
   return findings.sort(compareFindings);
 }
 
-function findingsOfFile(file: RawFileAnalysis, cwd: string): LocatedFinding[] {
+function findingsOfFile(file: RawFileAnalysis, cwd: string, analysis: RawProjectAnalysis): LocatedFinding[] {
   const relativePath = relativePosixPath(cwd, file.path);
   const lines = file.sourceFile.text.split(/\r?\n/);
   const rewriteCommand = `\`asynchat-migrate rewrite ${shellQuote(relativePath)}\``;
@@ -73,6 +75,10 @@ function findingsOfFile(file: RawFileAnalysis, cwd: string): LocatedFinding[] {
           : `loop() drives the shim's event loop; ${rewriteCommand} moves the server to startServer() and awaits it`;
     findings.push(make(line, column, 'legacy-loop', message));
   }
+  for (const use of findLegacyApiUses(analysis, file)) {
+    const { line, column } = positionOf(use.node.name);
+    findings.push(make(line, column, 'legacy-api', legacyApiMessage(use, file.sourceFile, relativePath, cwd)));
+  }
   for (const marker of file.markers) {
     findings.push(make(marker.line, marker.column, 'manual-marker', `manual migration left by rewrite (${marker.rule}): ${marker.reason || 'see docs/rules.md'}; do it by hand, then delete the marker`));
   }
@@ -87,6 +93,18 @@ function importMessage(legacyImport: Omit<LegacyImport, 'node'>, file: RawFileAn
   }
   const through = legacyImport.viaLocalModule ? ` through ${relativePosixPath(cwd, legacyImport.viaLocalModule)}, which re-exports @asynchat/shim` : '';
   return `imports ${what} from '${legacyImport.specifier}'${through}; migrate with ${rewriteCommand}`;
+}
+
+function legacyApiMessage(use: LegacyApiUseRecord, sourceFile: ts.SourceFile, relativePath: string, cwd: string): string {
+  const receiver = use.node.expression.getText(sourceFile);
+  const receiverText = receiver.length > 40 ? `${receiver.slice(0, 37)}...` : receiver;
+  const parent = use.node.parent;
+  const shown = `${receiverText}.${use.member}${parent && typescript.isCallExpression(parent) && parent.expression === use.node ? '()' : ''}`;
+  if (use.receiverClass === null) {
+    return `${shown} uses ${use.base}'s API from @asynchat/shim; port it to the StreamWriter / StreamReader of the migrated handler`;
+  }
+  const classFile = relativePosixPath(cwd, use.receiverClass.file);
+  return `${shown} uses ${use.base}'s API on ${use.receiverClass.name} (${classFile}), which breaks when ${use.receiverClass.name} leaves the shim; migrate them together with \`asynchat-migrate rewrite ${shellQuote(classFile)} ${shellQuote(relativePath)}\``;
 }
 
 function subclassMessage(legacyClass: LegacyClassRecord, cwd: string, rewriteCommand: string): string {

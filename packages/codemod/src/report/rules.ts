@@ -1,5 +1,5 @@
 /** The rule ids `check` reports: stable, documented in docs/rules.md, shared with SARIF and the baseline. */
-export const CHECK_RULE_IDS = ['legacy-import', 'legacy-subclass', 'legacy-loop', 'manual-marker', 'parse-error'] as const;
+export const CHECK_RULE_IDS = ['legacy-import', 'legacy-subclass', 'legacy-loop', 'manual-marker', 'parse-error', 'legacy-api'] as const;
 export type CheckRuleId = (typeof CHECK_RULE_IDS)[number];
 
 export interface RuleDescription {
@@ -35,5 +35,11 @@ export const RULES: Record<CheckRuleId, RuleDescription> = {
     id: 'parse-error',
     summary: 'A file that can reach the shim does not parse; it was not checked.',
     help: 'Fix the syntax error; the file is checked on the next run.',
+  },
+  'legacy-api': {
+    id: 'legacy-api',
+    summary:
+      "A method or attribute of the shim's channel / dispatcher API (set_terminator, push_with_producer, close_when_done, ac_in_buffer, ...) used on a value whose class descends from a shim class declared in another file.",
+    help: 'Migrate the class and the files that use its channel API together: `asynchat-migrate rewrite <class file> <file>`; where rewrite leaves the call, port it to the StreamWriter / StreamReader the migrated handler uses.',
   },
 };
