@@ -16,7 +16,7 @@ export interface EmitOptions {
 }
 
 /** Names from `@asynchat/streams` a piece of emitted code needs. */
-export type StreamsName = 'startServer' | 'openConnection' | 'StreamReader' | 'StreamWriter' | 'Server';
+export type StreamsName = 'startServer' | 'openConnection' | 'ConnectionResetError' | 'StreamReader' | 'StreamWriter' | 'Server' | 'Terminator';
 
 export interface EmittedCode {
   edits: TextEdit[];

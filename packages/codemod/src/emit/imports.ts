@@ -9,8 +9,8 @@ import type { StreamsName } from './handler';
 import { applyEdits, type TextEdit, wholeLineRange } from './text-edit';
 
 const STREAMS_SPECIFIER = '@asynchat/streams';
-const VALUE_NAMES: StreamsName[] = ['startServer', 'openConnection'];
-const TYPE_NAMES: StreamsName[] = ['Server', 'StreamReader', 'StreamWriter'];
+const VALUE_NAMES: StreamsName[] = ['startServer', 'openConnection', 'ConnectionResetError'];
+const TYPE_NAMES: StreamsName[] = ['Server', 'StreamReader', 'StreamWriter', 'Terminator'];
 
 /** Maps an offset of the original text into the text after `edits`. */
 function mapOffset(offset: number, edits: readonly TextEdit[]): number {

@@ -98,3 +98,15 @@ export function mergeDeletions(edits: readonly TextEdit[]): TextEdit[] {
   }
   return merged;
 }
+/** The indentation step of a file: the smallest leading indentation of any line (two spaces when none). */
+export function detectIndentUnit(text: string): string {
+  let smallest: string | null = null;
+  // Comment continuation lines (` * text`) are not indentation steps.
+  for (const match of text.matchAll(/^([ \t]+)[^\s*]/gm)) {
+    const indentation = match[1]!;
+    if (indentation.startsWith('\t')) return '\t';
+    if (smallest === null || indentation.length < smallest.length) smallest = indentation;
+  }
+  return smallest === null || smallest.length > 8 ? '  ' : smallest;
+}
+

@@ -6,6 +6,8 @@ import { type ClassDeclaration, type ImportSpecifier, Node, SyntaxKind, type Var
 import { dirname, relative, sep } from 'node:path';
 import { ModuleResolver } from '../analyse/module-resolver';
 import type { FileAnalysis, LegacyClass, ProjectAnalysis } from '../analyse/types';
+import { detectIndentUnit } from '../emit/text-edit';
+import { chainDecisions } from './chains';
 import { planHandler } from './handler';
 import { MARKER_RULES, TRANSLATION_RULES } from './rules';
 import { planServer } from './server';
@@ -90,8 +92,23 @@ export function planFile(analysis: ProjectAnalysis, file: FileAnalysis): FilePla
   const markers: MarkerPlan[] = [];
   const servers: ServerPlan[] = [];
   const removals: RemoveClassPlan[] = [];
+  const chains = chainDecisions(analysis, {
+    frameLimit: 'Infinity',
+    indentUnit: (node) => detectIndentUnit(node.getSourceFile().getFullText()),
+    contextFor: (legacy) => ({ analysis, typescript: TYPESCRIPT_EXTENSION.test(legacy.file), subclassesOf }),
+  });
+  const preserved: Decision[] = [];
+  const heldBack: Node[] = [];
   for (const legacy of file.classes) {
-    if (legacy.base !== 'async_chat') continue;
+    const channel = chains.channels.get(legacy.node) ?? chains.servers.get(legacy.node);
+    if (channel !== undefined) preserved.push(channel);
+    const chainMarker = chains.markers.get(legacy.node);
+    if (chainMarker !== undefined) markers.push(chainMarker);
+    if (chains.followers.has(legacy.node)) heldBack.push(legacy.node);
+  }
+  const decided = (legacy: LegacyClass): boolean => chains.channels.has(legacy.node) || chains.servers.has(legacy.node) || chains.markers.has(legacy.node) || chains.followers.has(legacy.node);
+  for (const legacy of file.classes) {
+    if (legacy.base !== 'async_chat' || decided(legacy)) continue;
     const subclasses = subclassesOf(legacy);
     if (legacy.direct && subclasses.length > 0 && Node.isClassDeclaration(legacy.node)) {
       // A subclass counts as migrated only when its own file's plan translates it (a server left
@@ -119,7 +136,7 @@ export function planFile(analysis: ProjectAnalysis, file: FileAnalysis): FilePla
     else markers.push(decision);
   }
   for (const legacy of file.classes) {
-    if (legacy.base === 'async_chat') continue;
+    if (legacy.base === 'async_chat' || decided(legacy)) continue;
     if (legacy.base === 'dispatcher_with_send') {
       markers.push(marker(MARKER_RULES.unrecognisedServer, 'dispatcher_with_send has no streams translation; port it by hand', legacy.node));
       continue;
@@ -271,6 +288,8 @@ export function planFile(analysis: ProjectAnalysis, file: FileAnalysis): FilePla
     }
   }
 
+  const classServerLoops = new Map<Node, string>();
+
   // Clients (create_socket + connect): `const c = new Client(host, port, ...); await loop();`
   // -> `const c = new Client(...); await c.run(host, port);`.
   const clientLoops = new Map<Node, { replacement: string }>();
@@ -336,9 +355,41 @@ export function planFile(analysis: ProjectAnalysis, file: FileAnalysis): FilePla
     }
   }
 
+  // Class-preserved servers: `new SMTPServer(...)` starts with `await ....start()`.
+  for (const construction of file.sourceFile.getDescendantsOfKind(SyntaxKind.NewExpression)) {
+    let built: Node | undefined;
+    try {
+      built = construction.getType().getSymbol()?.getDeclarations().find((declaration) => chains.servers.has(declaration));
+    } catch {
+      built = undefined;
+    }
+    if (built === undefined || preserved.some((decision) => within(construction, (decision as { node: Node }).node))) continue;
+    const parent = construction.getParent();
+    const variable = Node.isVariableDeclaration(parent) ? parent : null;
+    const statement = variable !== null ? variable.getFirstAncestorByKind(SyntaxKind.VariableStatement) : Node.isExpressionStatement(parent) ? parent : undefined;
+    if (statement === undefined || !awaitAllowed(construction, file.path)) {
+      markers.push(marker(MARKER_RULES.legacyCallSite, `${construction.getExpression().getText()} now listens in start(), which returns a Promise: await it in an async function`, nearestStatement(construction)));
+      continue;
+    }
+    const block = statement.getParent();
+    const loopAfter = block === undefined ? undefined : loopStatementAfter(statement, block);
+    const started = `await ${construction.getText()}.start()`;
+    const name = variable?.getName() ?? 'server';
+    renames.push({ kind: 'rename', rules: [TRANSLATION_RULES.channelServer], node: construction, text: variable === null && loopAfter !== undefined ? `const ${name} = ${started}` : started });
+    if (loopAfter !== undefined) classServerLoops.set(loopAfter, `await ${name}.listener.serveForever();`);
+  }
+
   // loop() after server starts.
   const loops: LoopCallPlan[] = [];
   const handledUses = new Set<Node>();
+  for (const use of file.uses) {
+    if (use.name !== 'loop') continue;
+    const statement = nearestStatement(use.node);
+    const replacement = classServerLoops.get(statement);
+    if (replacement === undefined) continue;
+    handledUses.add(use.node);
+    loops.push({ kind: 'loop-call', rules: [TRANSLATION_RULES.channelServer], statement, replacement });
+  }
   for (const use of file.uses) {
     if (use.name !== 'loop') continue;
     const call = use.node.getParent();
@@ -370,11 +421,20 @@ export function planFile(analysis: ProjectAnalysis, file: FileAnalysis): FilePla
   }
 
   // Remaining uses of shim names outside translated code.
-  const translated: Node[] = [...handlers.values()].map((handler) => handler.node as Node).concat(servers.map((server) => server.node));
-  const marked: Node[] = markers.map((decision) => decision.anchor);
+  const translated: Node[] = [...handlers.values()].map((handler) => handler.node as Node).concat(servers.map((server) => server.node), preserved.map((decision) => (decision as { node: Node }).node));
+  const marked: Node[] = markers.map((decision) => decision.anchor).concat(heldBack);
+  // loop() that serves a class held back by a marker elsewhere follows from that marker: none of its own.
+  const servesHeldBack = file.sourceFile.getDescendantsOfKind(SyntaxKind.NewExpression).some((construction) => {
+    try {
+      return (construction.getType().getSymbol()?.getDeclarations() ?? []).some((declaration) => chains.markers.has(declaration) || chains.followers.has(declaration));
+    } catch {
+      return false;
+    }
+  });
   for (const use of file.uses) {
     if (handledUses.has(use.node)) continue;
     if (translated.some((node) => within(use.node, node)) || marked.some((node) => within(use.node, node))) continue;
+    if (use.name === 'loop' && servesHeldBack) continue;
     const statement = nearestStatement(use.node);
     const rule =
       use.name === 'loop' ? MARKER_RULES.legacyLoop : use.name === 'simple_producer' ? MARKER_RULES.unknownProducer : MARKER_RULES.legacyInternals;
@@ -386,7 +446,7 @@ export function planFile(analysis: ProjectAnalysis, file: FileAnalysis): FilePla
     markers.push(marker(rule, reason, statement));
   }
 
-  decisions.push(...removals, ...handlers.values(), ...servers, ...callSites, ...loops, ...renames, ...markers);
+  decisions.push(...removals, ...handlers.values(), ...servers, ...preserved, ...callSites, ...loops, ...renames, ...markers);
   return plan;
 }
 

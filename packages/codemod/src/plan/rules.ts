@@ -13,6 +13,8 @@ export const TRANSLATION_RULES = {
   lifecycleHooks: 'lifecycle-hooks',
   handlerFunction: 'handler-function',
   handlerClass: 'handler-class',
+  channelClass: 'channel-class',
+  channelServer: 'channel-server',
   startServer: 'start-server',
   openConnection: 'open-connection',
   imports: 'streams-imports',

@@ -12,6 +12,8 @@ import type {
   ReturnStatement,
 } from 'ts-morph';
 import type { LegacyClass } from '../analyse/types';
+import type { ChannelClassPlan } from '../translations/channel-class';
+import type { ChannelServerPlan } from '../translations/channel-server';
 import type { MarkerRule, TranslationRule } from './rules';
 
 /** One local rewrite inside a method body that moves into the migrated code. */
@@ -175,7 +177,7 @@ export interface RemoveClassPlan {
   node: Node;
 }
 
-export type Decision = RemoveClassPlan | HandlerPlan | ServerPlan | MarkerPlan | ServerCallSitePlan | LoopCallPlan | RenamePlan;
+export type Decision = RemoveClassPlan | HandlerPlan | ServerPlan | MarkerPlan | ServerCallSitePlan | LoopCallPlan | RenamePlan | ChannelClassPlan | ChannelServerPlan;
 
 export interface FilePlan {
   file: string;

@@ -18,7 +18,9 @@ import { emitHandler, emitRemoval, type StreamsName } from '../emit/handler';
 import { importEdits } from '../emit/imports';
 import { placeMarker } from '../emit/markers';
 import { emitLoopCall, emitServer, emitServerCall } from '../emit/server';
-import { applyEdits, type TextEdit } from '../emit/text-edit';
+import { applyEdits, detectIndentUnit, type TextEdit } from '../emit/text-edit';
+
+export { detectIndentUnit };
 import { planFile } from '../plan/file';
 import { TRANSLATION_RULES } from '../plan/rules';
 import { findSyntaxProblems } from './verify';
@@ -47,18 +49,6 @@ export interface FileRewrite {
   markers: MarkerDecision[];
   /** One human line: what happened, or the error. */
   message: string;
-}
-
-/** The indentation step of a file: the smallest leading indentation of any line (two spaces when none). */
-export function detectIndentUnit(text: string): string {
-  let smallest: string | null = null;
-  // Comment continuation lines (` * text`) are not indentation steps.
-  for (const match of text.matchAll(/^([ \t]+)[^\s*]/gm)) {
-    const indentation = match[1]!;
-    if (indentation.startsWith('\t')) return '\t';
-    if (smallest === null || indentation.length < smallest.length) smallest = indentation;
-  }
-  return smallest === null || smallest.length > 8 ? '  ' : smallest;
 }
 
 function plural(count: number, word: string): string {
@@ -106,6 +96,15 @@ export function rewriteFile(analysis: ProjectAnalysis, file: FileAnalysis): File
           for (const name of emitted.streamsNames) streamsNames.add(name);
           decision.rules.forEach((rule) => rules.add(rule));
           servers += 1;
+          break;
+        }
+        case 'channel-class':
+        case 'channel-server': {
+          edits.push(...decision.edits);
+          for (const name of decision.streamsNames) streamsNames.add(name);
+          decision.rules.forEach((rule) => rules.add(rule));
+          if (decision.kind === 'channel-class') handlers += 1;
+          else servers += 1;
           break;
         }
         case 'server-call':

@@ -8,8 +8,11 @@
  * - legacy: `{ "server": "EchoServer" }` (constructed with ('127.0.0.1', 0), then `loop()`), or
  *   `{ "handler": "EchoHandler", "args": [] }` (built by a harness dispatcher for each accepted socket);
  * - migrated: `{ "server": "startEchoServer" }` (called with ('127.0.0.1', 0)), `{ "function": "handleEcho" }`
- *   or `{ "class": "ProtocolHandler", "args": [] }` (`new X(...args).run(reader, writer)` per connection);
- * - conversations: lists of client sends (latin1 strings); seeds: how many random cuts of each.
+ *   or `{ "class": "ProtocolHandler", "args": [] }` (`new X(...args).run(reader, writer)` per connection),
+ *   `{ "startable": "StoreServer" }` (`await new X('127.0.0.1', 0).start()`, a class-preserved server) or
+ *   `{ "channel": "StoreChannel", "args": [] }` (`new X(writer, ...args).run(reader)` per connection);
+ * - conversations: lists of client sends (latin1 strings; `{{70000*x}}` stands for 70,000 `x`, for
+ *   frames longer than the streams default limit); seeds: how many random cuts of each.
  */
 import * as net from 'node:net';
 import { close_all, dispatcher, loop } from '@asynchat/shim';
@@ -19,7 +22,7 @@ export interface ConversationSpec {
   /** Cross-file cases: which input file (`input/<path>`) the spec runs. */
   file?: string;
   legacy: { server: string } | { handler: string; args?: unknown[] };
-  migrated: { server: string } | { function: string } | { class: string; args?: unknown[] };
+  migrated: { server: string } | { function: string } | { class: string; args?: unknown[] } | { startable: string } | { channel: string; args?: unknown[] };
   conversations: string[][];
   /** Several clients at once, in turns (`[client, data]` steps), with `clients` connections. */
   turns?: { clients: number; steps: Step[] }[];
@@ -60,14 +63,17 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-/** Cuts `data` into chunks at seeded random boundaries (seed 0: one byte per chunk). */
+/**
+ * Cuts `data` into chunks at seeded random boundaries (seed 0: one byte per chunk). Chunks are up to
+ * 8 bytes, or 1/64 of the data for large data, so that a frame past 64 KiB still arrives in ~100 writes.
+ */
 export function cutChunks(data: Buffer, seed: number): Buffer[] {
   if (seed === 0) return [...data].map((byte) => Buffer.from([byte]));
   const random = seededRandom(seed);
   const chunks: Buffer[] = [];
   let offset = 0;
   while (offset < data.length) {
-    const size = 1 + Math.floor(random() * Math.min(8, data.length - offset));
+    const size = 1 + Math.floor(random() * Math.min(Math.max(8, Math.ceil(data.length / 64)), data.length - offset));
     chunks.push(data.subarray(offset, offset + size));
     offset += size;
   }
@@ -166,6 +172,15 @@ export async function startMigrated(module: Exports, spec: ConversationSpec['mig
   let server: Server;
   if ('server' in spec) {
     server = await exported<(host: string, port: number) => Promise<Server>>(module, spec.server)('127.0.0.1', 0);
+  } else if ('startable' in spec) {
+    // A class-preserved server: `await new X('127.0.0.1', 0).start()` listens; its listener is the Server.
+    const ServerClass = exported<new (host: string, port: number) => { start(): Promise<{ listener: Server }> }>(module, spec.startable);
+    server = (await new ServerClass('127.0.0.1', 0).start()).listener;
+  } else if ('channel' in spec) {
+    // A class-preserved channel: built on the writer (where it took the socket), then run on the reader.
+    const ChannelClass = exported<new (...args: unknown[]) => { run(reader: StreamReader): Promise<void> }>(module, spec.channel);
+    const args = spec.args ?? [];
+    server = await startServer((reader, writer) => new ChannelClass(writer, ...args).run(reader), { host: '127.0.0.1', port: 0 });
   } else if ('function' in spec) {
     server = await startServer(exported<(reader: StreamReader, writer: StreamWriter) => Promise<void>>(module, spec.function), { host: '127.0.0.1', port: 0 });
   } else {
@@ -304,4 +319,10 @@ export async function converseInTurns(port: number, clientCount: number, steps: 
     closedBeforeClientEof: record.closedBeforeClientEof,
     closed: record.closed,
   }));
+}
+
+/** A conversation's bytes: its sends joined, with `{{N*c}}` expanded to `c` repeated N times. */
+export function conversationBytes(sends: readonly string[]): Buffer {
+  const text = sends.join('').replace(/\{\{(\d+)\*(.)\}\}/g, (_match, count: string, character: string) => character.repeat(Number(count)));
+  return Buffer.from(text, 'latin1');
 }
