@@ -10,8 +10,10 @@ export interface ParsedArguments {
 }
 
 /**
- * Parses a subcommand's arguments strictly: an unknown flag or a missing value is a UsageError
- * (exit 2), never silently ignored.
+ * Parses a subcommand's arguments strictly: an unknown option, a missing value or a value given to
+ * a flag is a UsageError (exit 2) with a message of our own. Node's parseArgs messages are written
+ * for programmers (and quote unevenly: `as in '-- "--nope"`); these name the option as typed and
+ * suggest the closest known one.
  *
  * @example
  * ```ts
@@ -19,22 +21,57 @@ export interface ParsedArguments {
  * ```
  */
 export function parseCommandArguments(argv: readonly string[], options: OptionSpecs): ParsedArguments {
-  try {
-    const parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
-    return { values: parsed.values as ParsedArguments['values'], positionals: parsed.positionals };
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
+  // Non-strict parsing yields every token; the checks below are the strict part, with our messages.
+  const parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: false, tokens: true });
+  for (const token of parsed.tokens) {
+    if (token.kind !== 'option') continue;
+    const spec = options[token.name];
+    if (!spec) throw new UsageError(`unknown option '${token.rawName}'${closestOption(token.name, options)}`);
+    if (spec.type === 'boolean' && token.value !== undefined) throw new UsageError(`option '${token.rawName}' takes no value, got '${token.value}'`);
+    if (spec.type === 'string') {
+      if (token.value === undefined) throw new UsageError(`option '${token.rawName}' needs a value`);
+      if (!token.inlineValue && token.value.startsWith('-') && token.value !== '-') {
+        throw new UsageError(`option '${token.rawName}' needs a value, got the option '${token.value}' (write ${token.rawName}=${token.value} if that is the value)`);
+      }
+    }
   }
+  return { values: parsed.values as ParsedArguments['values'], positionals: parsed.positionals };
 }
 
-/** Options understood by both `check` and `rewrite` (file selection). */
+/** ` (did you mean '--format'?)` for a near miss (at most two edits), '' otherwise. */
+function closestOption(name: string, options: OptionSpecs): string {
+  let best: { name: string; distance: number } | undefined;
+  for (const known of Object.keys(options)) {
+    const distance = editDistance(name, known);
+    if (distance <= 2 && (best === undefined || distance < best.distance)) best = { name: known, distance };
+  }
+  return best ? ` (did you mean '--${best.name}'?)` : '';
+}
+
+/** Levenshtein distance, for option names (a few characters): the plain dynamic programme. */
+function editDistance(left: string, right: string): number {
+  let previous = Array.from({ length: right.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= left.length; i += 1) {
+    const current = [i];
+    for (let j = 1; j <= right.length; j += 1) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (left[i - 1] === right[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[right.length]!;
+}
+
+/** Options understood by both `check` and `rewrite` (file selection, output, help and version). */
 export const FILE_SELECTION_OPTIONS = {
   ignore: { type: 'string', multiple: true },
   stdin: { type: 'boolean' },
   shard: { type: 'string' },
   tsconfig: { type: 'string' },
   'no-gitignore': { type: 'boolean' },
+  'no-error-on-unmatched-pattern': { type: 'boolean' },
+  quiet: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
 } as const satisfies OptionSpecs;
 
 export interface Shard {

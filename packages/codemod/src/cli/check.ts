@@ -2,9 +2,11 @@
  * `asynchat-migrate check [paths...]`: the CI gate for remaining legacy usage. Options and exit
  * codes are documented in ./check-help.ts (`--help`) and docs/check.md.
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { MissingPathError } from '../discover/discover';
+import { MissingPathError, UnmatchedPatternError } from '../discover/discover';
+import type { UnreadableSource } from '../discover/source-text';
+import { temporaryFileFor } from '../rewrite/temporary-files';
 import type { SelectionRequest } from '../discover/select-files';
 import { selectFilesInParallel } from '../discover/select-files-in-parallel';
 import {
@@ -28,6 +30,8 @@ import { summarize, type CheckSummary } from '../report/summary';
 import { formatText } from '../report/text-format';
 import { booleanOption, FILE_SELECTION_OPTIONS, parseCommandArguments, parseShard, stringListOption, stringOption } from './arguments';
 import { CHECK_HELP } from './check-help';
+import { writeSelectionProblems } from './selection-problems';
+import { colorEnabled } from './color-support';
 import type { CliIo } from './io';
 import { packageVersion } from './package-version';
 import { PhaseTimings } from './phase-timings';
@@ -36,6 +40,7 @@ import { UsageError } from './usage-error';
 const CHECK_OPTIONS = {
   ...FILE_SELECTION_OPTIONS,
   format: { type: 'string', short: 'f' },
+  json: { type: 'boolean' },
   output: { type: 'string', short: 'o' },
   baseline: { type: 'string' },
   'update-baseline': { type: 'boolean' },
@@ -60,12 +65,20 @@ interface CheckRequest {
   ignore: string[];
   gitignore: boolean;
   tsconfig: string | undefined;
+  quiet: boolean;
+  errorOnUnmatchedPattern: boolean;
 }
 
-function readRequest(argv: string[]): CheckRequest | 'help' {
+function readRequest(argv: string[]): CheckRequest | 'help' | 'version' {
   const { values, positionals } = parseCommandArguments(argv, CHECK_OPTIONS);
   if (booleanOption(values, 'help')) return 'help';
-  const format = stringOption(values, 'format') ?? 'text';
+  if (booleanOption(values, 'version')) return 'version';
+  const formatOption = stringOption(values, 'format');
+  // --json is the spelling `rewrite --json` (and many linters) use: an alias of --format json.
+  if (booleanOption(values, 'json') && formatOption !== undefined && formatOption !== 'json') {
+    throw new UsageError(`--json means --format json; it cannot be combined with --format ${formatOption}`);
+  }
+  const format = booleanOption(values, 'json') ? 'json' : (formatOption ?? 'text');
   if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got '${format}'`);
   const baseline = stringOption(values, 'baseline');
   const updateBaselineFlag = booleanOption(values, 'update-baseline');
@@ -88,13 +101,21 @@ function readRequest(argv: string[]): CheckRequest | 'help' {
     ignore: stringListOption(values, 'ignore'),
     gitignore: !booleanOption(values, 'no-gitignore'),
     tsconfig: stringOption(values, 'tsconfig'),
+    quiet: booleanOption(values, 'quiet'),
+    errorOnUnmatchedPattern: !booleanOption(values, 'no-error-on-unmatched-pattern'),
   };
 }
 
 function writeAtomically(path: string, text: string): void {
-  const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, text);
-  renameSync(temporary, path);
+  // Named as rewrite names its temporary files, so that a killed run's leftover is recognised.
+  const temporary = temporaryFileFor(path);
+  try {
+    writeFileSync(temporary, text);
+    renameSync(temporary, path);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
 }
 
 /**
@@ -112,7 +133,7 @@ export async function runCheck(argv: string[], io: CliIo): Promise<number> {
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr.write(`asynchat-migrate check: ${error.message}\nRun 'asynchat-migrate check --help' for usage.\n`);
-    } else if (error instanceof MissingPathError || error instanceof BaselineFormatError || (error instanceof Error && error.name === 'TsconfigError')) {
+    } else if (error instanceof MissingPathError || error instanceof UnmatchedPatternError || error instanceof BaselineFormatError || (error instanceof Error && error.name === 'TsconfigError')) {
       io.stderr.write(`asynchat-migrate check: ${error.message}\n`);
     } else {
       io.stderr.write(`asynchat-migrate check: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
@@ -125,6 +146,10 @@ async function check(argv: string[], io: CliIo): Promise<number> {
   const request = readRequest(argv);
   if (request === 'help') {
     io.stdout.write(CHECK_HELP);
+    return CHECK_EXIT.clean;
+  }
+  if (request === 'version') {
+    io.stdout.write(`${packageVersion()}\n`);
     return CHECK_EXIT.clean;
   }
   const cwd = resolve(io.cwd);
@@ -140,6 +165,7 @@ async function check(argv: string[], io: CliIo): Promise<number> {
       paths: request.paths,
       ignore: request.ignore,
       gitignore: request.gitignore,
+      errorOnUnmatchedPattern: request.errorOnUnmatchedPattern,
       ...(stdinPaths ? { stdinPaths } : {}),
       ...(request.shard ? { shard: request.shard } : {}),
     },
@@ -155,6 +181,7 @@ async function check(argv: string[], io: CliIo): Promise<number> {
 
   let findings: LocatedFinding[] = [];
   let filesParsed = 0;
+  let unreadableFiles: UnreadableSource[] = prefilter?.unreadable ?? [];
   // Without candidates there is nothing to parse (a clean codebase is checked in the time it takes to read it).
   if (discovery.files.length > 0 && (prefilter === undefined || prefilter.candidates.length > 0)) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -165,7 +192,10 @@ async function check(argv: string[], io: CliIo): Promise<number> {
     timings.mark(`analysis (${analysis.stats.filesParsed} of ${analysis.stats.filesRead} files parsed)`);
     findings = collectFindings(analysis, cwd);
     filesParsed = analysis.stats.filesParsed;
+    unreadableFiles = analysis.unreadable;
   }
+  const unreadable = [...discovery.unreadable, ...unreadableFiles];
+  writeSelectionProblems(io, 'check', cwd, discovery, unreadable, request.quiet);
 
   let reported: LocatedFinding[] = findings;
   let summary: CheckSummary;
@@ -218,8 +248,8 @@ async function check(argv: string[], io: CliIo): Promise<number> {
   let report: string;
   switch (request.format) {
     case 'text':
-      report = formatText(reported, summary, { color: io.isTTY && request.output === undefined });
-      if (notes.length > 0) report += `${notes.join('\n')}\n`;
+      report = formatText(reported, summary, { color: colorEnabled(io.isTTY, io.env) && request.output === undefined, totals: !request.quiet });
+      if (notes.length > 0 && !request.quiet) report += `${notes.join('\n')}\n`;
       break;
     case 'json':
       report = formatJson(reported, summary);
@@ -233,10 +263,11 @@ async function check(argv: string[], io: CliIo): Promise<number> {
       report = formatGithub(reported, summary);
       break;
   }
-  if (request.format !== 'text' && notes.length > 0) io.stderr.write(`${notes.map((note) => `asynchat-migrate check: ${note}`).join('\n')}\n`);
+  if (request.format !== 'text' && notes.length > 0 && !request.quiet) io.stderr.write(`${notes.map((note) => `asynchat-migrate check: ${note}`).join('\n')}\n`);
   if (request.output !== undefined) writeAtomically(resolve(cwd, request.output), report);
   else io.stdout.write(report);
   timings.mark('findings and report');
   timings.print(io.stderr);
-  return exitCode;
+  // What could not be read was not checked: the run cannot vouch for it (the rest was still checked).
+  return unreadable.length > 0 ? CHECK_EXIT.error : exitCode;
 }

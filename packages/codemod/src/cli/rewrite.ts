@@ -3,14 +3,21 @@
  * Options, outputs and exit codes are documented in ./rewrite-help.ts (`--help`).
  */
 import { availableParallelism } from 'node:os';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { rmSync } from 'node:fs';
 import picocolors from 'picocolors';
 import type { Colors } from 'picocolors/types';
 import { booleanOption, FILE_SELECTION_OPTIONS, parseCommandArguments, parseShard, stringListOption, stringOption, type Shard } from './arguments';
+import { colorEnabled } from './color-support';
 import type { CliIo, TextSink } from './io';
+import { packageVersion } from './package-version';
+import { writeSelectionProblems } from './selection-problems';
 import { REWRITE_HELP } from './rewrite-help';
 import { UsageError } from './usage-error';
 import { findUncommittedChanges } from '../rewrite/git-dirty';
+import { cleanUpOnInterrupt } from '../rewrite/interrupt-cleanup';
+import { isStaleTemporaryFile } from '../rewrite/temporary-files';
+import { globBase, isGlobPattern } from '../discover/discover';
 import { compareOutcomes, type FileOutcome } from '../rewrite/outcome';
 import type { RewriteEngine, RewriteMode, ShareRequest } from '../rewrite/process-share';
 import { ProgressBar, type ProgressStream } from '../rewrite/progress';
@@ -75,11 +82,16 @@ interface RewriteOptions {
   gitignore: boolean;
   stdin: boolean;
   allowDirty: boolean;
+  quiet: boolean;
+  errorOnUnmatchedPattern: boolean;
+  /** False when no path was given (the current directory, which may hold no source file). */
+  pathsNamed: boolean;
 }
 
-function parseOptions(argv: string[], cwd: string): RewriteOptions | 'help' {
+function parseOptions(argv: string[], cwd: string): RewriteOptions | 'help' | 'version' {
   const { values, positionals } = parseCommandArguments(argv, REWRITE_OPTIONS);
   if (booleanOption(values, 'help')) return 'help';
+  if (booleanOption(values, 'version')) return 'version';
   const dry = booleanOption(values, 'dry');
   const check = booleanOption(values, 'check');
   const jobsText = stringOption(values, 'jobs');
@@ -104,6 +116,9 @@ function parseOptions(argv: string[], cwd: string): RewriteOptions | 'help' {
     gitignore: !booleanOption(values, 'no-gitignore'),
     stdin,
     allowDirty: booleanOption(values, 'allow-dirty'),
+    quiet: booleanOption(values, 'quiet'),
+    errorOnUnmatchedPattern: !booleanOption(values, 'no-error-on-unmatched-pattern'),
+    pathsNamed: positionals.length > 0,
   };
 }
 
@@ -117,7 +132,7 @@ function parseOptions(argv: string[], cwd: string): RewriteOptions | 'help' {
  * ```
  */
 export async function runRewrite(argv: string[], io: CliIo, dependencies: Partial<RewriteDependencies> = {}): Promise<number> {
-  let options: RewriteOptions | 'help';
+  let options: RewriteOptions | 'help' | 'version';
   try {
     options = parseOptions(argv, io.cwd);
   } catch (error) {
@@ -129,6 +144,10 @@ export async function runRewrite(argv: string[], io: CliIo, dependencies: Partia
   }
   if (options === 'help') {
     io.stdout.write(REWRITE_HELP);
+    return 0;
+  }
+  if (options === 'version') {
+    io.stdout.write(`${packageVersion()}\n`);
     return 0;
   }
   const resolved: RewriteDependencies = {
@@ -145,6 +164,8 @@ async function rewrite(options: RewriteOptions, io: CliIo, dependencies: Rewrite
   const stderr = io.stderr as TextSink & ProgressStream;
   const stderrColors = colorsFor(stderr.isTTY === true, io.env);
   const stdoutColors = colorsFor(io.isTTY, io.env);
+  // --quiet: only the files in error are listed; no progress bar, summary or notes.
+  const notes: TextSink = options.quiet ? { write: () => true } : io.stderr;
 
   let selection: RewriteSelection;
   try {
@@ -156,21 +177,25 @@ async function rewrite(options: RewriteOptions, io: CliIo, dependencies: Rewrite
       shard: options.shard,
       tsconfig: options.tsconfig,
       stdinPaths: options.stdin ? await io.readStdin() : null,
+      errorOnUnmatchedPattern: options.errorOnUnmatchedPattern && options.pathsNamed,
     });
   } catch (error) {
     io.stderr.write(`asynchat-migrate rewrite: ${describe(error)}\n`);
     return 2;
   }
 
+  const unreadable = selection.unreadable ?? [];
+  writeSelectionProblems(io, 'rewrite', io.cwd, { outsideLinks: selection.problems?.outsideLinks ?? [], unmatched: selection.problems?.unmatched ?? [] }, [], options.quiet);
   if (options.mode === 'write') {
-    const refusal = dirtyTreeRefusal(options, selection, io, stderrColors);
+    removeStaleTemporaryFiles(selection.problems?.temporaryFiles ?? [], io.cwd, notes);
+    const refusal = dirtyTreeRefusal(options, selection, { ...io, stderr: notes }, stderrColors);
     if (refusal !== null) {
       io.stderr.write(refusal);
       return 2;
     }
   }
 
-  const progress = new ProgressBar(stderr, stderrColors, { now: dependencies.now });
+  const progress = new ProgressBar(options.quiet ? { write: () => true } : stderr, stderrColors, { now: dependencies.now });
   progress.phase('analysing', 0);
   let planned = 0;
   const shareProgress = {
@@ -182,6 +207,8 @@ async function rewrite(options: RewriteOptions, io: CliIo, dependencies: Rewrite
   };
   const plan = planShares(options, selection, io.cwd);
   let outcomes: FileOutcome[];
+  // Ctrl-C during the writes removes the temporary files before the process ends.
+  const uninstallCleanup = options.mode === 'write' ? cleanUpOnInterrupt(new Set(selection.candidates.map((file) => dirname(file)))) : () => undefined;
   try {
     outcomes =
       plan.length <= 1
@@ -191,20 +218,24 @@ async function rewrite(options: RewriteOptions, io: CliIo, dependencies: Rewrite
     io.stderr.write(`asynchat-migrate rewrite: ${describe(error)}\n`);
     return 2;
   } finally {
+    uninstallCleanup();
     progress.finish();
   }
 
-  const reported = completeOutcomes(selection.selected, outcomes);
+  // What could not be read was not rewritten: each such path is an error of its own, the rest went on.
+  const unreadableOutcomes: FileOutcome[] = unreadable.map(({ path, reason }) => ({ file: path, status: 'error', rules: [], markers: [], message: `cannot read: ${reason}`, differs: false }));
+  const unreadablePaths = new Set(unreadable.map(({ path }) => path));
+  const reported = [...completeOutcomes(selection.selected, outcomes).filter((outcome) => !unreadablePaths.has(outcome.file)), ...unreadableOutcomes].sort(compareOutcomes);
   const totals = totalsByStatus(reported.map((outcome) => outcome.status));
   const summary = formatSummary({ totals, elapsedMilliseconds: dependencies.now() - startedAt, mode: options.check ? 'check' : options.mode });
   const wouldChange = reported.some((outcome) => outcome.differs);
 
-  if (selection.selected.length === 0) {
-    io.stderr.write(`asynchat-migrate rewrite: no source files selected under ${options.paths.map((path) => displayPath(path, io.cwd)).join(', ')}\n`);
+  if (selection.selected.length === 0 && unreadable.length === 0) {
+    notes.write(`asynchat-migrate rewrite: no source files selected under ${options.paths.map((path) => displayPath(path, io.cwd)).join(', ')}\n`);
   }
   if (options.json) {
     io.stdout.write(`${JSON.stringify(jsonReport(reported, totals, io.cwd), null, 2)}\n`);
-    io.stderr.write(`${summary}\n`);
+    notes.write(`${summary}\n`);
   } else {
     const diffs = reported.filter((outcome) => outcome.diff !== undefined).map((outcome) => outcome.diff as string);
     if (options.mode === 'dry') io.stdout.write(diffs.join(''));
@@ -212,9 +243,9 @@ async function rewrite(options: RewriteOptions, io: CliIo, dependencies: Rewrite
     const listSink = options.mode === 'dry' ? io.stderr : io.stdout;
     const listColors = options.mode === 'dry' ? stderrColors : stdoutColors;
     for (const outcome of reported) {
-      if (outcome.status !== 'unchanged') listSink.write(`${fileLine(outcome, io.cwd, listColors)}\n`);
+      if (outcome.status === 'error' || (outcome.status !== 'unchanged' && !options.quiet)) listSink.write(`${fileLine(outcome, io.cwd, listColors)}\n`);
     }
-    listSink.write(`${listColors.bold(summary)}\n`);
+    if (!options.quiet) listSink.write(`${listColors.bold(summary)}\n`);
   }
   if (totals.error > 0) return 2;
   if (options.check && wouldChange) return 1;
@@ -242,7 +273,8 @@ function planShares(options: RewriteOptions, selection: RewriteSelection, cwd: s
 /** The refusal text when the target has uncommitted changes and --allow-dirty is absent; null to go on. */
 function dirtyTreeRefusal(options: RewriteOptions, selection: RewriteSelection, io: CliIo, colors: Colors): string | null {
   if (options.allowDirty) return null;
-  const targets = options.stdin ? selection.selected : options.paths;
+  // A glob is guarded through the directory it is rooted in (git pathspecs here are literal).
+  const targets = options.stdin ? selection.selected : options.paths.map((path) => (isGlobPattern(path, io.cwd) ? globBase(path) : path));
   if (targets.length === 0) return null;
   const state = findUncommittedChanges(targets, io.cwd);
   if (state.kind === 'not-a-repository') {
@@ -295,9 +327,20 @@ function displayPath(file: string, cwd: string): string {
 }
 
 function colorsFor(terminal: boolean, env: Record<string, string | undefined>): Colors {
-  // no-color.org: NO_COLOR set to anything non-empty turns colour off.
-  const noColor = env.NO_COLOR !== undefined && env.NO_COLOR !== '';
-  return picocolors.createColors(terminal && !noColor);
+  return picocolors.createColors(colorEnabled(terminal, env));
+}
+
+/**
+ * Temporary files left by a rewrite that was killed mid-write (temporary-files.ts) are removed
+ * before the dirty-tree guard runs; those of a run still in progress are left alone.
+ */
+function removeStaleTemporaryFiles(temporaryFiles: readonly string[], cwd: string, notes: TextSink): void {
+  const stale = temporaryFiles.filter((path) => isStaleTemporaryFile(path));
+  for (const path of stale) rmSync(path, { force: true });
+  if (stale.length > 0) {
+    const shown = stale.slice(0, 5).map((path) => displayPath(path, cwd));
+    notes.write(`asynchat-migrate rewrite: removed ${stale.length} temporary ${stale.length === 1 ? 'file' : 'files'} left by an interrupted run: ${shown.join(', ')}${stale.length > 5 ? ', ...' : ''}\n`);
+  }
 }
 
 function describe(error: unknown): string {

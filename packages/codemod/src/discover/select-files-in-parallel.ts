@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { MissingPathError } from './discover';
+import { MissingPathError, UnmatchedPatternError } from './discover';
 import { selectFiles, type Selection, type SelectionRequest } from './select-files';
 
 type WorkerReply = { selection: Selection } | { error: { name: string; message: string; path?: string } };
@@ -31,6 +31,7 @@ export async function selectFilesInParallel(request: SelectionRequest, whileWait
   void worker.terminate();
   if ('error' in message) {
     if (message.error.name === 'MissingPathError' && message.error.path !== undefined) throw new MissingPathError(message.error.path);
+    if (message.error.name === 'UnmatchedPatternError' && message.error.path !== undefined) throw new UnmatchedPatternError(message.error.path);
     throw new Error(message.error.message);
   }
   return message.selection;

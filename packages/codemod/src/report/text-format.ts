@@ -10,12 +10,14 @@ import type { CheckSummary } from './summary';
  * io.stdout.write(formatText(findings, summary, { color: io.isTTY }));
  * ```
  */
-export function formatText(findings: readonly Finding[], summary: CheckSummary, options: { color: boolean }): string {
+export function formatText(findings: readonly Finding[], summary: CheckSummary, options: { color: boolean; totals?: boolean }): string {
   const colors = picocolors.createColors(options.color);
   const lines: string[] = [];
   for (const finding of findings) {
     lines.push(`${colors.bold(`${finding.file}:${finding.line}:${finding.column}`)}  ${colors.red(finding.rule)}  ${finding.message}`);
   }
+  // --quiet: the findings only, as ESLint's --quiet keeps the problems and drops the rest.
+  if (options.totals === false) return lines.length > 0 ? `${lines.join('\n')}\n` : '';
   if (findings.length > 0) lines.push('');
   const noun = (count: number, singular: string): string => `${count} ${singular}${count === 1 ? '' : 's'}`;
   const suppressed = summary.baseline ? `, ${summary.baseline.suppressed} within the baseline` : '';

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
+import { isTemporaryFileName } from './temporary-files';
 
 /** One path under the target that git sees as not committed. */
 export interface UncommittedFile {
@@ -76,6 +77,8 @@ function parsePorcelain(output: string, root: string): UncommittedFile[] {
     const code = entry.slice(0, 2);
     const path = resolve(root, entry.slice(3));
     if (code === '!!') continue;
+    // A rewrite's own temporary file (a killed run's, or a concurrent one's) is not the user's change.
+    if (code === '??' && isTemporaryFileName(basename(path))) continue;
     files.push({ path, kind: code === '??' ? 'untracked' : 'modified' });
     if (code.includes('R') || code.includes('C')) index += 1;
   }

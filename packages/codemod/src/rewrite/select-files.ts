@@ -3,7 +3,8 @@ import { join, relative, sep } from 'node:path';
 import { UsageError } from '../cli/usage-error';
 import type { Shard } from '../cli/arguments';
 import { ModuleResolver } from '../analyse/module-resolver';
-import { discoverFiles, inShard, prefilterFiles } from '../discover';
+import { discoverFiles, inShard, prefilterFiles, type Discovery } from '../discover';
+import type { UnreadableSource } from '../discover/source-text';
 import { groupByImports } from './import-components';
 
 /** What the command line asks for, in the terms file discovery understands. */
@@ -18,6 +19,8 @@ export interface SelectionRequest {
   tsconfig: string | undefined;
   /** With --stdin: the text read from standard input (one path a line); null otherwise. */
   stdinPaths: string | null;
+  /** False with --no-error-on-unmatched-pattern (default true: a named path matching nothing is an error). */
+  errorOnUnmatchedPattern?: boolean;
 }
 
 /** The files of one run. */
@@ -35,6 +38,10 @@ export interface RewriteSelection {
    * analysed alone. Absent: one group of all candidates.
    */
   groupCandidates?: () => string[][];
+  /** Directories and files that could not be read (each becomes an error in the report). Absent: none. */
+  unreadable?: UnreadableSource[];
+  /** What discovery met besides files: links not followed, temporary files, unmatched patterns. Absent: nothing. */
+  problems?: Pick<Discovery, 'outsideLinks' | 'temporaryFiles' | 'unmatched'>;
 }
 
 /**
@@ -53,6 +60,7 @@ export async function selectRewriteFiles(request: SelectionRequest): Promise<Rew
     paths: request.paths,
     ignore: request.ignore,
     gitignore: request.gitignore,
+    ...(request.errorOnUnmatchedPattern === false ? { errorOnUnmatchedPattern: false } : {}),
     ...(request.stdinPaths !== null ? { stdinPaths: request.stdinPaths.split(/\r?\n/) } : {}),
   });
   const tsconfig = findTsconfig(request.tsconfig, request.cwd, discovery.root);
@@ -71,6 +79,8 @@ export async function selectRewriteFiles(request: SelectionRequest): Promise<Rew
     tsconfig,
     texts: prefilter.texts,
     groupCandidates: () => groupByImports(candidates, prefilter.texts, resolver, { aliasesPossible, reachingShim: prefilter.reachingShim }),
+    unreadable: [...discovery.unreadable, ...prefilter.unreadable],
+    problems: { outsideLinks: discovery.outsideLinks, temporaryFiles: discovery.temporaryFiles, unmatched: discovery.unmatched },
   };
 }
 

@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { open, realpath, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { temporaryFileFor } from './temporary-files';
 
 /** A write that failed; the original file is untouched and no temporary file is left behind. */
 export class AtomicWriteError extends Error {
@@ -31,7 +30,8 @@ export async function writeFileAtomic(file: string, content: string | Uint8Array
   } catch (error) {
     throw new AtomicWriteError(file, error);
   }
-  const temporary = join(dirname(target), `.${basename(target)}.asynchat-migrate-${randomBytes(6).toString('hex')}.tmp`);
+  // Named so that a later run recognises it if this process is killed before the rename (temporary-files.ts).
+  const temporary = temporaryFileFor(target);
   let handle: FileHandle | undefined;
   try {
     // 'wx': never reuse a file that happens to exist under the temporary name.

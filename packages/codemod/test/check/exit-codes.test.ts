@@ -12,7 +12,9 @@ describe('check exit codes (runCheck)', () => {
   });
 
   test.each([
-    [['--frobnicate'], "Unknown option '--frobnicate'"],
+    [['--frobnicate'], "unknown option '--frobnicate'"],
+    [['--fromat', 'json'], "unknown option '--fromat' (did you mean '--format'?)"],
+    [['--format'], "option '--format' needs a value"],
     [['--format', 'xml'], '--format must be one of text, json, sarif, github'],
     [['--shard', '3/2'], '--shard 3/2: i must be between 1 and n'],
     [['--shard', 'half'], '--shard expects i/n'],
@@ -94,7 +96,7 @@ describeBuilt('the built asynchat-migrate binary', () => {
     expect((JSON.parse(findings.stdout) as { findings: unknown[] }).findings).toHaveLength(10);
     const usage = run(FIXTURES, ['check', '--nope']);
     expect(usage.status).toBe(2);
-    expect(usage.stderr).toContain("Unknown option '--nope'");
+    expect(usage.stderr).toContain("unknown option '--nope'");
   });
 
   test('the compile cache is written on the first run and used by the next, with the same output', () => {
