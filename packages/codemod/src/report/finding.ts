@@ -15,6 +15,11 @@ export interface LocatedFinding extends Finding {
   absolutePath: string;
   /** The text of the finding's line (SARIF fingerprints). */
   lineText: string;
+  /**
+   * 1 for the first line of its file with this text (whitespace aside), 2 for the second, ...: tells
+   * identical lines apart in SARIF fingerprints without using the line number, which moves.
+   */
+  lineOccurrence: number;
 }
 
 export function compareFindings(left: Finding, right: Finding): number {

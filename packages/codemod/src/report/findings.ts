@@ -5,6 +5,7 @@ import type { LegacyClassRecord } from '../analyse/shim-resolver';
 import { typescript } from '../analyse/typescript';
 import type { LegacyImport } from '../analyse/types';
 import { compareFindings, type LocatedFinding } from './finding';
+import { fingerprintLineText } from './fingerprint';
 import { relativePosixPath } from './relative-path';
 import type { CheckRuleId } from './rules';
 import { shellQuote } from './shell-quote';
@@ -30,6 +31,7 @@ export function collectFindings(analysis: RawProjectAnalysis, cwd: string): Loca
 function findingsOfFile(file: RawFileAnalysis, cwd: string, analysis: RawProjectAnalysis): LocatedFinding[] {
   const relativePath = relativePosixPath(cwd, file.path);
   const lines = file.sourceFile.text.split(/\r?\n/);
+  const occurrences = lineOccurrences(lines);
   const rewriteCommand = `\`asynchat-migrate rewrite ${shellQuote(relativePath)}\``;
   const make = (line: number, column: number, rule: CheckRuleId, message: string): LocatedFinding => ({
     file: relativePath,
@@ -39,6 +41,7 @@ function findingsOfFile(file: RawFileAnalysis, cwd: string, analysis: RawProject
     message,
     absolutePath: file.path,
     lineText: lines[line - 1] ?? '',
+    lineOccurrence: occurrences[line - 1] ?? 1,
   });
   if (file.parseErrors.length > 0) {
     const first = file.parseErrors[0] as RawFileAnalysis['parseErrors'][number];
@@ -83,6 +86,17 @@ function findingsOfFile(file: RawFileAnalysis, cwd: string, analysis: RawProject
     findings.push(make(marker.line, marker.column, 'manual-marker', `manual migration left by rewrite (${marker.rule}): ${marker.reason || 'see docs/rules.md'}; do it by hand, then delete the marker`));
   }
   return findings;
+}
+
+/** For each line, how many lines up to it (itself included) have the same text once whitespace is removed. */
+function lineOccurrences(lines: readonly string[]): number[] {
+  const seen = new Map<string, number>();
+  return lines.map((line) => {
+    const key = fingerprintLineText(line);
+    const occurrence = (seen.get(key) ?? 0) + 1;
+    seen.set(key, occurrence);
+    return occurrence;
+  });
 }
 
 function importMessage(legacyImport: Omit<LegacyImport, 'node'>, file: RawFileAnalysis, relativePath: string, cwd: string, rewriteCommand: string): string {

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import type { LocatedFinding } from './finding';
+import { lineFingerprints } from './fingerprint';
 import { CHECK_RULE_IDS, RULES } from './rules';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -19,25 +19,13 @@ function encodeRelativeUri(path: string): string {
 }
 
 /**
- * A stable fingerprint of a finding's line: the rule and the line's text without whitespace, hashed,
- * plus the occurrence number of that hash in the file. Moving code up or down keeps it, so GitHub
- * code scanning recognises the same alert across commits.
- */
-function lineHash(finding: LocatedFinding): string {
-  return createHash('sha256').update(`${finding.rule}\0${finding.lineText.replace(/\s+/g, '')}`).digest('hex').slice(0, 16);
-}
-
-/**
  * SARIF 2.1.0 (validates against the official schema): `$schema`, `tool.driver.rules` for every
  * rule id, results with relative URIs under `%SRCROOT%`, and `partialFingerprints`.
  */
 export function formatSarif(findings: readonly LocatedFinding[], options: SarifOptions): string {
-  const occurrences = new Map<string, number>();
-  const results = findings.map((finding) => {
-    const hash = lineHash(finding);
-    const key = `${finding.file}\0${hash}`;
-    const occurrence = (occurrences.get(key) ?? 0) + 1;
-    occurrences.set(key, occurrence);
+  // Findings come sorted by file, line and column, so `:n` on a shared hash follows the columns.
+  const fingerprints = lineFingerprints(findings);
+  const results = findings.map((finding, index) => {
     const result: Record<string, unknown> = {
       ruleId: finding.rule,
       ruleIndex: CHECK_RULE_IDS.indexOf(finding.rule),
@@ -51,7 +39,7 @@ export function formatSarif(findings: readonly LocatedFinding[], options: SarifO
           },
         },
       ],
-      partialFingerprints: { primaryLocationLineHash: `${hash}:${occurrence}` },
+      partialFingerprints: { primaryLocationLineHash: fingerprints[index] as string },
     };
     if (options.baselineState) result.baselineState = options.baselineState(finding);
     return result;

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,4 +33,28 @@ export async function checkIn(cwd: string, argv: string[], options: { stdin?: st
   const io = memoryIo({ cwd, ...options });
   const exitCode = await runCheck(argv, io);
   return { exitCode, stdout: io.output(), stderr: io.errors() };
+}
+
+const SOURCE_CLI = join(__dirname, 'source-cli.cjs');
+
+/**
+ * The CLI as a real process, run from the sources (source-cli.cjs). `user` runs it as another
+ * (unprivileged) user through setpriv, for permission tests when the tests run as root.
+ */
+export function runSourceCli(argv: string[], options: { cwd: string; env?: Record<string, string>; user?: number; input?: string }): CliRun & { signal: NodeJS.Signals | null } {
+  const command = options.user === undefined ? process.execPath : 'setpriv';
+  const args = options.user === undefined ? [SOURCE_CLI, ...argv] : [`--reuid=${options.user}`, `--regid=${options.user}`, '--clear-groups', process.execPath, SOURCE_CLI, ...argv];
+  const result = spawnSync(command, args, {
+    cwd: options.cwd,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', ...options.env },
+    ...(options.input !== undefined ? { input: options.input } : {}),
+  });
+  if (result.error) throw result.error;
+  return { exitCode: result.status ?? -1, signal: result.signal, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** The command line that runs the source CLI, for `script -c` (a pseudo-terminal). */
+export function sourceCliCommandLine(argv: string[]): string {
+  return [process.execPath, SOURCE_CLI, ...argv].map((part) => `'${part.replace(/'/g, `'\\''`)}'`).join(' ');
 }
