@@ -227,7 +227,11 @@ class ValueTyper {
       if (path === null) return OTHER;
       const target = this.scopes.get(path);
       const exported = target?.exports.get(binding.name);
-      if (target && exported?.kind === 'expression') return this.typeOf(target, exported.expression, depth + 1);
+      if (target && exported?.kind === 'expression') {
+        // `export let spare: HttpChannel | null = null`: the annotation speaks before the initializer.
+        if (typescript.isVariableDeclaration(exported.declaration)) return this.typeOfVariable(target, exported.declaration, depth + 1);
+        return this.typeOf(target, exported.expression, depth + 1);
+      }
       return exported?.kind === 'class' ? OTHER : UNKNOWN;
     }
     if (binding.kind === 'class') return OTHER;

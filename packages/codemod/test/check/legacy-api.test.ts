@@ -49,6 +49,10 @@ describe('legacy-api without a tsconfig: the module graph types the receivers', 
       'shim-type-only.ts:3:11 legacy-api',
       // JavaScript: @param {import('./channel').HttpChannel} channel
       'status.js:8:11 legacy-api',
+      // values exported by another module (new HttpChannel(), `HttpChannel | null`), and a JSDoc @type
+      'uses-exported.mjs:5:6 legacy-api',
+      'uses-exported.mjs:6:8 legacy-api',
+      'uses-exported.mjs:10:8 legacy-api',
     ]);
   });
 
@@ -103,7 +107,7 @@ describe('legacy-api in every output', () => {
       const sarif = JSON.parse(sarifRun.stdout) as { runs: { tool: { driver: { rules: { id: string }[] } }; results: { ruleId: string; ruleIndex: number }[] }[] };
       const run = sarif.runs[0];
       const apiResults = run?.results.filter((result) => result.ruleId === 'legacy-api') ?? [];
-      expect(apiResults).toHaveLength(13);
+      expect(apiResults).toHaveLength(16);
       for (const result of apiResults) expect(run?.tool.driver.rules[result.ruleIndex]?.id).toBe('legacy-api');
       expect(CHECK_RULE_IDS).toContain('legacy-api');
 
