@@ -69,7 +69,7 @@ export const FILE_SELECTION_OPTIONS = {
   tsconfig: { type: 'string' },
   'no-gitignore': { type: 'boolean' },
   'no-error-on-unmatched-pattern': { type: 'boolean' },
-  quiet: { type: 'boolean' },
+  quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const satisfies OptionSpecs;

@@ -2,8 +2,11 @@
 export const CHECK_HELP = `Usage: asynchat-migrate check [paths...] [options]
 
 Reports remaining legacy (@asynchat/shim) usage: a CI gate that fails on new legacy code.
-Paths default to the current directory. Files: .ts .tsx .mts .cts .js .jsx .mjs .cjs
-(node_modules and dist skipped; .gitignore files honoured, nested ones and negations included).
+Paths are files, directories or globs ('src/**/*.ts'; quote them), default: the current directory.
+A path or glob that matches no source file is an error (exit 2). Files: .ts .tsx .mts .cts .js
+.jsx .mjs .cjs (node_modules and dist skipped; .gitignore files honoured, nested ones and negations
+included). Symbolic links to files outside the paths are not followed (a warning names them);
+a file or directory that cannot be read is named on stderr and makes the exit code 2.
 
 Rules (docs/rules.md):
   legacy-import     an import, require or re-export of @asynchat/shim names (also through a local module)
@@ -16,6 +19,7 @@ Rules (docs/rules.md):
 
 Options:
   -f, --format <text|json|sarif|github>  output format (default: text)
+      --json                   the same as --format json
   -o, --output <file>          write the report to a file instead of stdout
       --baseline <file>        ratchet: fail only where a (file, rule) count rises above the
                                baseline, or a new file appears
@@ -27,8 +31,15 @@ Options:
                                repository root, so every file is in exactly one shard)
       --ignore <pattern>       skip files matching a .gitignore-style pattern (repeatable)
       --no-gitignore           do not read .gitignore files
+      --no-error-on-unmatched-pattern
+                               a path or glob matching no source file is a warning, not an error
+  -q, --quiet                  only the findings: no totals, notes or warnings (errors still shown)
       --tsconfig <file>        tsconfig for module resolution (paths aliases); default: ./tsconfig.json
   -h, --help                   this text
+  -v, --version                the version
 
-Exit codes: 0 no findings (or all within the baseline), 1 findings, 2 usage or internal error.
+Colours on a terminal only; NO_COLOR=1 turns them off, FORCE_COLOR=1 on (FORCE_COLOR=0 off).
+
+Exit codes: 0 no findings (or all within the baseline), 1 findings, 2 usage error, a path that
+matches nothing or cannot be read, or an internal error.
 `;

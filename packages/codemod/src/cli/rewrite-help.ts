@@ -4,9 +4,11 @@ export const REWRITE_HELP = `asynchat-migrate rewrite: rewrite @asynchat/shim ha
 Usage:
   asynchat-migrate rewrite [paths...] [options]
 
-Paths are files or directories (default: the current directory). Files ending in
+Paths are files, directories or globs ('src/**/*.ts'; quote them), default: the current
+directory; a path or glob that matches no source file is an error (exit 2). Files ending in
 .ts .tsx .mts .cts .js .jsx .mjs .cjs are read (not .d.ts); .gitignore files are honoured,
-negated (!) lines included. Only files whose text can reach @asynchat/shim (directly or through
+negated (!) lines included. Symbolic links to files outside the paths are never followed (a
+warning names them). Only files whose text can reach @asynchat/shim (directly or through
 local modules) are parsed; the others are reported unchanged.
 
 Modes (default: write the changes):
@@ -30,6 +32,8 @@ Selection:
                      imports, so classes extending classes in other shards resolve the same way.
   --tsconfig <file>  resolve modules (paths aliases) with this tsconfig.json (default:
                      tsconfig.json in the current directory, else at the repository root)
+  --no-error-on-unmatched-pattern
+                     a path or glob matching no source file is a warning, not an error
 
 Safety:
   --allow-dirty      write even when files under the target have uncommitted git changes
@@ -42,6 +46,13 @@ Safety:
   parse is reported as an error and left untouched. Writes are atomic (temporary file in the
   same directory, fsync, rename; the file mode is kept). A file that does not parse is reported
   with its error and left untouched, and the run goes on.
+  Bytes outside the edits are kept: a UTF-8 byte order mark stays, CRLF files keep CRLF (inserted
+  lines too), a file that is not valid UTF-8 is refused with the offending byte named (convert it
+  first) rather than written with replacement characters. A file or directory that cannot be
+  read is an error of its own (exit 2); the others are still rewritten.
+  Temporary files are named .<file>.asynchat-migrate-<pid>-<hex>.tmp. Ctrl-C (SIGINT), SIGTERM
+  and SIGHUP remove them before the process ends; those a killed run (SIGKILL) left are removed by
+  the next run, and never count as uncommitted changes.
 
 Performance:
   --jobs <n>         worker threads (default: the number of cores). Files joined by imports
@@ -55,14 +66,17 @@ Output:
   A closing summary with counts by status and the elapsed time: on stdout, or on stderr with
   --json and --dry (so that stdout stays a JSON document or a patch). Files that need manual work
   carry one marker comment each, '// TODO(asynchat-migrate): <rule-id>: <reason>', and are listed
-  with status manual. Colours only on a terminal, and never when NO_COLOR is set.
+  with status manual. Colours only on a terminal; NO_COLOR=1 turns them off, FORCE_COLOR=1 on
+  (also into a pipe), FORCE_COLOR=0 off.
+  -q, --quiet        only the files in error: no other file lines, summary, progress bar or notes
 
 Exit codes:
   0  done (also after --dry, and --check with nothing to change)
   1  --check: at least one file would change
-  2  errors: a file that does not parse or could not be written, a refused dirty tree,
-     a usage error
+  2  errors: a file that does not parse, cannot be read or could not be written, a path that
+     matches no source file, a refused dirty tree, a usage error
 
 Options:
   -h, --help         this text
+  -v, --version      the version
 `;
