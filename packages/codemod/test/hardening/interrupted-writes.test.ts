@@ -72,3 +72,11 @@ test('a temporary file of a run still in progress (a live pid) is neither remove
   expect(run.exitCode).toBe(0);
   expect(readFileSync(live, 'utf8')).toBe('partial');
 });
+
+test.each(['SIGINT', 'SIGTERM'])('%s while temporary files exist: they are removed, and the process ends by that signal', (signal) => {
+  const project = legacyProject();
+  const interrupted = runSourceCli(['rewrite', 'src'], { cwd: project.root, env: { ASYNCHAT_TEST_KILL_AT: `sync:2:${signal}` } });
+  expect(interrupted.signal).toBe(signal);
+  expect(temporaryFiles(project)).toEqual([]);
+  for (const file of FILES) expect([MIGRATABLE_HANDLER, migrated]).toContain(project.read(file));
+});

@@ -3,9 +3,10 @@
  * `.ts` files are compiled on require with @swc/core, as jest does. The hardening tests need a real
  * process for what an in-process run cannot show: a terminal, signals, a SIGKILL, another user.
  *
- * ASYNCHAT_TEST_KILL_AT=<operation>:<n> SIGKILLs the process right before the n-th call of that
- * fs/promises operation (open, writeFile, sync, rename), counted across the whole process: the
- * fault injection of the write-phase test, done from outside the code under test.
+ * ASYNCHAT_TEST_KILL_AT=<operation>:<n>[:<signal>] sends the process a signal (default SIGKILL)
+ * right before the n-th call of that fs/promises operation (open, writeFile, sync, rename), counted
+ * across the whole process: the fault injection of the write-phase tests, done from outside the
+ * code under test. A catchable signal is given time to be handled before the operation goes on.
  */
 const Module = require('node:module');
 const { readFileSync } = require('node:fs');
@@ -25,11 +26,13 @@ Module._extensions['.ts'] = compile;
 
 const killAt = process.env.ASYNCHAT_TEST_KILL_AT;
 if (killAt) {
-  const [operation, countText] = killAt.split(':');
+  const [operation, countText, signal = 'SIGKILL'] = killAt.split(':');
   let calls = 0;
-  const countCall = () => {
+  const countCall = async () => {
     calls += 1;
-    if (calls === Number(countText)) process.kill(process.pid, 'SIGKILL');
+    if (calls !== Number(countText)) return;
+    process.kill(process.pid, signal);
+    await new Promise((resolve) => setTimeout(resolve, 500));
   };
   const promises = require('node:fs/promises');
   if (operation === 'writeFile' || operation === 'sync') {
@@ -39,7 +42,7 @@ if (killAt) {
       const handle = await open(...args);
       const original = handle[operation].bind(handle);
       handle[operation] = async (...rest) => {
-        countCall();
+        await countCall();
         return original(...rest);
       };
       return handle;
@@ -47,7 +50,7 @@ if (killAt) {
   } else {
     const original = promises[operation];
     promises[operation] = async (...args) => {
-      countCall();
+      await countCall();
       return original(...args);
     };
   }
