@@ -49,3 +49,33 @@ export function replaceShimAddressType(text: string, fileName: string): string {
   if (sourceFile.statements.some(otherUses)) return text;
   return applyEdits(text, edits);
 }
+
+/**
+ * The shim's `Terminator` type, where the file now also imports the streams one (a class-preserved
+ * channel's `terminator` field): the shim binding goes, so the name means the streams type (the
+ * same values, minus `boolean`, which asynchat only accepted by accident).
+ */
+export function dropShimTerminatorType(text: string, fileName: string): string {
+  if (!text.includes('Terminator')) return text;
+  const sourceFile = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, scriptKindOf(fileName));
+  const importsTerminator = (statement: ts.Statement, shim: boolean): statement is ts.ImportDeclaration =>
+    ts.isImportDeclaration(statement) &&
+    ts.isStringLiteral(statement.moduleSpecifier) &&
+    (shim ? isShimSpecifier(statement.moduleSpecifier.text) : statement.moduleSpecifier.text === '@asynchat/streams') &&
+    statement.importClause?.namedBindings !== undefined &&
+    ts.isNamedImports(statement.importClause.namedBindings) &&
+    statement.importClause.namedBindings.elements.some((element) => element.name.text === 'Terminator' && (element.propertyName ?? element.name).text === 'Terminator');
+  if (!sourceFile.statements.some((statement) => importsTerminator(statement, false))) return text;
+  const edits: TextEdit[] = [];
+  for (const statement of sourceFile.statements) {
+    if (!importsTerminator(statement, true)) continue;
+    const named = statement.importClause!.namedBindings as ts.NamedImports;
+    const kept = named.elements.filter((element) => element.name.text !== 'Terminator');
+    if (kept.length === 0 && statement.importClause!.name === undefined) {
+      edits.push({ ...wholeLineRange(text, statement.getStart(sourceFile), statement.getEnd()), text: '' });
+    } else {
+      edits.push({ start: named.getStart(sourceFile), end: named.getEnd(), text: `{ ${kept.map((element) => element.getText(sourceFile)).join(', ')} }` });
+    }
+  }
+  return applyEdits(text, edits);
+}

@@ -7,7 +7,7 @@
  */
 import { type ClassDeclaration, Node, type NewExpression, SyntaxKind } from 'ts-morph';
 import type { LegacyClass, ProjectAnalysis } from '../analyse/types';
-import { chainOf, type ChannelClassPlan, planChannelChain } from '../translations/channel-class';
+import { chainOf, type ChannelClassPlan, planChannelChain, typeDeclarations } from '../translations/channel-class';
 import { type ChannelServerPlan, planChannelServerChain } from '../translations/channel-server';
 import { planHandler, type PlanContext } from './handler';
 import { MARKER_RULES } from './rules';
@@ -50,12 +50,7 @@ function textbookTakes(chain: LegacyClass[], options: ChainOptions, subclassesOf
 
 /** The chain class a `new X(...)` builds, if any. */
 function builtClass(construction: NewExpression, nodes: Set<Node>): Node | null {
-  try {
-    const declarations = construction.getType().getSymbol()?.getDeclarations() ?? [];
-    return declarations.find((declaration) => nodes.has(declaration)) ?? null;
-  } catch {
-    return null;
-  }
+  return typeDeclarations(construction).find((declaration) => nodes.has(declaration)) ?? null;
 }
 
 export function chainDecisions(analysis: ProjectAnalysis, options: ChainOptions): ChainDecisions {

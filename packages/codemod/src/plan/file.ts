@@ -7,6 +7,7 @@ import { dirname, relative, sep } from 'node:path';
 import { ModuleResolver } from '../analyse/module-resolver';
 import type { FileAnalysis, LegacyClass, ProjectAnalysis } from '../analyse/types';
 import { detectIndentUnit } from '../emit/text-edit';
+import { typeDeclarations } from '../translations/channel-class';
 import { chainDecisions } from './chains';
 import { planHandler } from './handler';
 import { MARKER_RULES, TRANSLATION_RULES } from './rules';
@@ -357,12 +358,7 @@ export function planFile(analysis: ProjectAnalysis, file: FileAnalysis): FilePla
 
   // Class-preserved servers: `new SMTPServer(...)` starts with `await ....start()`.
   for (const construction of file.sourceFile.getDescendantsOfKind(SyntaxKind.NewExpression)) {
-    let built: Node | undefined;
-    try {
-      built = construction.getType().getSymbol()?.getDeclarations().find((declaration) => chains.servers.has(declaration));
-    } catch {
-      built = undefined;
-    }
+    const built = typeDeclarations(construction).find((declaration) => chains.servers.has(declaration));
     if (built === undefined || preserved.some((decision) => within(construction, (decision as { node: Node }).node))) continue;
     const parent = construction.getParent();
     const variable = Node.isVariableDeclaration(parent) ? parent : null;
@@ -377,6 +373,15 @@ export function planFile(analysis: ProjectAnalysis, file: FileAnalysis): FilePla
     const name = variable?.getName() ?? 'server';
     renames.push({ kind: 'rename', rules: [TRANSLATION_RULES.channelServer], node: construction, text: variable === null && loopAfter !== undefined ? `const ${name} = ${started}` : started });
     if (loopAfter !== undefined) classServerLoops.set(loopAfter, `await ${name}.listener.serveForever();`);
+    // `server.socket.getsockname()`: the listening address is the streams server's now.
+    const scope = statement.getParent();
+    for (const access of variable === null || scope === undefined ? [] : scope.getDescendantsOfKind(SyntaxKind.PropertyAccessExpression)) {
+      const call = access.getParent()?.getParent();
+      if (access.getExpression().getText() !== name || access.getName() !== 'socket' || !Node.isCallExpression(call)) continue;
+      const method = (access.getParent() as Node & { getName?: () => string }).getName?.();
+      if (method !== 'getsockname') continue;
+      renames.push({ kind: 'rename', rules: [TRANSLATION_RULES.channelServer], node: call, text: `[${name}.listener.address().address, ${name}.listener.address().port]` });
+    }
   }
 
   // loop() after server starts.
@@ -425,11 +430,7 @@ export function planFile(analysis: ProjectAnalysis, file: FileAnalysis): FilePla
   const marked: Node[] = markers.map((decision) => decision.anchor).concat(heldBack);
   // loop() that serves a class held back by a marker elsewhere follows from that marker: none of its own.
   const servesHeldBack = file.sourceFile.getDescendantsOfKind(SyntaxKind.NewExpression).some((construction) => {
-    try {
-      return (construction.getType().getSymbol()?.getDeclarations() ?? []).some((declaration) => chains.markers.has(declaration) || chains.followers.has(declaration));
-    } catch {
-      return false;
-    }
+    return typeDeclarations(construction).some((declaration) => chains.markers.has(declaration) || chains.followers.has(declaration));
   });
   for (const use of file.uses) {
     if (handledUses.has(use.node)) continue;

@@ -13,7 +13,7 @@
 import { analyseProject } from '../analyse/analyse-project';
 import { findManualMarkers } from '../analyse/markers';
 import type { FileAnalysis, ProjectAnalysis } from '../analyse/types';
-import { replaceShimAddressType } from '../emit/address-type';
+import { dropShimTerminatorType, replaceShimAddressType } from '../emit/address-type';
 import { emitHandler, emitRemoval, type StreamsName } from '../emit/handler';
 import { importEdits } from '../emit/imports';
 import { placeMarker } from '../emit/markers';
@@ -139,7 +139,7 @@ export function rewriteFile(analysis: ProjectAnalysis, file: FileAnalysis): File
     const imports = translated ? importEdits({ text: before, file, edits, streamsNames, typescript: plan.typescript, commonJs: plan.commonJs }) : [];
     if (imports.length > 0) rules.add(TRANSLATION_RULES.imports);
     let edited = applyEdits(before, [...edits, ...imports]);
-    if (translated && plan.typescript) edited = replaceShimAddressType(edited, file.path);
+    if (translated && plan.typescript) edited = dropShimTerminatorType(replaceShimAddressType(edited, file.path), file.path);
     // Everything went (a base class whose subclasses took over): an empty module, not stray blank lines.
     let after = edited.trim() === '' && before.trim() !== '' ? '' : edited;
     // Removed leading imports must not leave the file starting on a blank line.

@@ -15,6 +15,7 @@ import type { StreamsName } from '../emit/handler';
 import { indentationAt, lineStart, type TextEdit } from '../emit/text-edit';
 import { MARKER_RULES, type MarkerRule, TRANSLATION_RULES, type TranslationRule } from '../plan/rules';
 import { readTerminator } from '../plan/terminator';
+import { LEGACY_INTERNALS, SHIM_CHANNEL_METHODS } from '../plan/legacy-members';
 import {
   BUFFER_SIZE_STATE,
   inheritedCall,
@@ -24,6 +25,9 @@ import {
   SOCKET_LEVEL_MEMBERS,
   socketNameCall,
 } from './channel-members';
+
+/** Every name an async_chat subclass inherits (methods and attributes). */
+const SHIM_MEMBERS = new Set([...SHIM_CHANNEL_METHODS, ...LEGACY_INTERNALS, 'terminator', 'incoming', 'addr', 'connected', 'debug']);
 
 export interface ChannelClassPlan {
   kind: 'channel-class';
@@ -160,12 +164,32 @@ function owningFunction(node: Node): Node | undefined {
 
 /** A value the chain's class (or a subclass) instance has: `member` of a room, `other` typed as the handler. */
 function isChainInstance(expression: Node, facts: ChainFacts): boolean {
+  return typeDeclarations(expression).some((declaration) => facts.nodes.has(declaration));
+}
+
+/** The declarations of an expression's type, every member of a union included (`new class_()` of a configured class). */
+export function typeDeclarations(expression: Node): Node[] {
   try {
     const type = expression.getType().getNonNullableType();
-    const declarations = type.getSymbol()?.getDeclarations() ?? [];
-    return declarations.some((declaration) => facts.nodes.has(declaration));
+    const parts = type.isUnion() ? type.getUnionTypes() : [type];
+    return parts.flatMap((part) => part.getSymbol()?.getDeclarations() ?? []);
   } catch {
-    return false;
+    return [];
+  }
+}
+
+/**
+ * A receiver of a channel-only call (`close_when_done`, ...) or of `push` whose type does not rule out
+ * a channel: untyped (`any`), or a shim class. An array's, a string's or a known class's `push` is not.
+ */
+function mayBeChannel(receiver: Node, name: string): boolean {
+  try {
+    const type = receiver.getType().getNonNullableType();
+    if (type.isAny() || type.isUnknown()) return true;
+    if (name !== 'push') return !type.isArray() && !type.isString();
+    return !type.isArray() && !type.isString() && type.getProperty('push') !== undefined && type.getProperty('push_with_producer') !== undefined;
+  } catch {
+    return true;
   }
 }
 
@@ -233,6 +257,11 @@ function translateInheritedMembers(context: ClassContext): void {
     if (own) continue;
     if (inNestedFunction(access, node)) {
       refusals.add(node, MARKER_RULES.unrecognisedHandler, `this.${name} inside a nested function (there \`this\` is not the channel)`);
+      continue;
+    }
+    if (!SHIM_MEMBERS.has(name)) {
+      // Neither the chain nor the shim defines it: a method left to subclasses the project does not show.
+      if (call !== null) refusals.add(node, MARKER_RULES.subclassChain, `calls this.${name}(), which neither the class nor async_chat defines (a subclass's method?): migrate it together with its subclasses (run the rewrite over the whole project)`);
       continue;
     }
     if (name === 'terminator' || name === 'incoming') {
@@ -316,7 +345,13 @@ function translatePeerCalls(scope: Node, context: Pick<ClassContext, 'facts' | '
     if (receiver.getKind() === SyntaxKind.ThisKeyword || receiver.getKind() === SyntaxKind.SuperKeyword) continue;
     const name = callee.getName();
     if (!['push', 'push_with_producer', 'close_when_done', 'close', 'set_terminator', 'get_terminator', 'discard_buffers'].includes(name)) continue;
-    if (definedAnywhere(facts, name) || !isChainInstance(receiver, facts)) continue;
+    if (definedAnywhere(facts, name)) continue;
+    if (!isChainInstance(receiver, facts)) {
+      if (name !== 'close' && mayBeChannel(receiver, name)) {
+        context.refusals.add(context.owner, MARKER_RULES.legacyInternals, `${callee.getText()}() may reach another channel, which the rewrite cannot prove is migrated with this one`);
+      }
+      continue;
+    }
     const target = receiver.getText();
     const writer = `${target}.${facts.writer}`;
     if (name === 'discard_buffers') {
@@ -712,6 +747,11 @@ export function planChannelChain(chain: LegacyClass[], analysis: ProjectAnalysis
     }
   }
   const facts = readFacts(chain, analysis);
+  const root = facts.classes[0]!;
+  if (root.isAbstract() && chain.length === 1) {
+    refusals.add(root, MARKER_RULES.subclassChain, `${root.getName() ?? 'the class'} is abstract: migrate it together with its subclasses (run the rewrite over the whole project)`);
+    return { ok: false, refusals: [{ node: root, rule: MARKER_RULES.subclassChain, reasons: refusals.byClass.get(root)!.reasons }] };
+  }
   refuseSocketLevelOverrides(facts, refusals);
   const shape = loopShape(facts);
   const plans: ChannelClassPlan[] = [];

@@ -135,15 +135,20 @@ function runAcceptedChannels(context: ServerContext): void {
     return;
   }
   let running: string;
+  // Insertions around the construction, so that edits inside its arguments stay disjoint.
+  const wrap = (before: string): void => {
+    context.edits.push({ start: construction.getStart(), end: construction.getStart(), text: before });
+  };
   if (Node.isExpressionStatement(holder) && statement === statements[statements.length - 1]) {
-    context.edits.push({ start: holder.getStart(), end: holder.getEnd(), text: `return ${construction.getText()}.run(reader);` });
+    wrap('return ');
+    context.edits.push({ start: construction.getEnd(), end: construction.getEnd(), text: '.run(reader)' });
     running = '';
   } else if (Node.isVariableDeclaration(holder) && Node.isIdentifier(holder.getNameNode())) {
     running = `${holder.getName()}.run(reader)`;
   } else if (Node.isBinaryExpression(holder) && holder.getRight() === construction && Node.isExpressionStatement(holder.getParent())) {
     running = `${holder.getLeft().getText()}.run(reader)`;
   } else if (Node.isExpressionStatement(holder)) {
-    context.edits.push({ start: holder.getStart(), end: holder.getEnd(), text: `const channel = ${construction.getText()};` });
+    wrap('const channel = ');
     running = 'channel.run(reader)';
   } else {
     context.reasons.push({ rule: MARKER_RULES.unrecognisedServer, reason: `the channel built in handle_accepted() is used as ${holder?.getKindName() ?? 'a value'}` });
@@ -177,6 +182,11 @@ function translateInheritedMembers(context: ServerContext): void {
     if (constructorCall) continue;
     if (inNestedFunction(access, node)) {
       context.reasons.push({ rule: MARKER_RULES.unrecognisedServer, reason: `this.${member.name} inside a nested function` });
+      continue;
+    }
+    // The socket map a channel was registered in: streams has none, and a class-preserved channel ignores it.
+    if (member.name === '_map' && call === null && Node.isNewExpression(parent) && context.buildsChannel(parent)) {
+      context.edits.push({ start: access.getStart(), end: access.getEnd(), text: 'null' });
       continue;
     }
     if (member.name === 'addr' && call === null) {

@@ -43,8 +43,9 @@ describe('--jobs: one thread or many, the same result', () => {
       expect(result.status === 0 || result.status === 2).toBe(true);
       return JSON.parse(result.stdout) as { files: unknown[]; totals: Record<string, number> };
     });
-    // Every legacy file is rewritten or marked: each one's text changes.
-    expect(reports[0]!.totals.changed + reports[0]!.totals.manual).toBeGreaterThanOrEqual(80);
+    // Every legacy file is translated or marked (a subclass whose base took over may need no edit of its own).
+    const decided = (reports[0]!.files as { rules: string[] }[]).filter((file) => file.rules.length > 0).length;
+    expect(decided).toBeGreaterThanOrEqual(80);
     expect(reports[1]).toEqual(reports[0]);
     expect(reports[2]).toEqual(reports[0]);
   });
