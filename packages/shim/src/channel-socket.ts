@@ -1,6 +1,7 @@
 import * as net from 'node:net';
 import { constants as osConstants } from 'node:os';
 import { getSystemErrorMap } from 'node:util';
+import { MAX_POOLED, release, take } from './send-buffer-pool';
 
 /**
  * The `socket` object a dispatcher holds: the part of Python's socket API that asyncore uses,
@@ -110,8 +111,11 @@ export function waitForActivity(timeoutSeconds: number | null): Promise<void> {
  */
 const RECEIVE_HIGH_WATER = 1024 * 1024;
 const RECEIVE_LOW_WATER = 256 * 1024;
-/** Smallest send batch allocated: sends of one event are copied into it, then written at once. */
-const BATCH_MINIMUM = 16 * 1024;
+/**
+ * A batch this small is written as a right-sized copy (from Node's shared 8 KiB pool) and its
+ * pooled buffer goes back at once: a stalled peer then holds a few bytes per write, not 16 KiB.
+ */
+const SMALL_BATCH = 4095;
 const EMPTY = Buffer.alloc(0);
 const EINPROGRESS = errnoNumbers.EINPROGRESS ?? 115;
 
@@ -171,9 +175,11 @@ export class ChannelSocket {
   private readonly accepted: [net.Socket, Address][] = [];
   private readInterest = true;
   private flowing = false;
+  /** The buffer (from send-buffer-pool) this event's sends are copied into; written by flush(). */
   private batch: Buffer | null = null;
   private batchLength = 0;
-  private batchHint = BATCH_MINIMUM;
+  /** What the last batch held: the next one starts that big, so steady traffic never regrows. */
+  private batchHint = 0;
   private flushScheduled = false;
   private readonly flushLater = (): void => {
     this.flushScheduled = false;
@@ -413,10 +419,15 @@ export class ChannelSocket {
     let batch = this.batch;
     if (batch === null || this.batchLength + length > batch.length) {
       const needed = this.batchLength + length;
-      const grown = Buffer.allocUnsafe(Math.max(needed, this.batchHint, batch === null ? 0 : batch.length * 2));
-      if (batch !== null) batch.copy(grown, 0, 0, this.batchLength);
+      // Doubling keeps many sends in one event linear beyond the pooled sizes too.
+      const grown = take(Math.max(needed, this.batchHint, batch === null ? 0 : batch.length * 2));
+      if (batch !== null) {
+        batch.copy(grown, 0, 0, this.batchLength);
+        release(batch); // never written: free at once
+      }
       this.batch = batch = grown;
     }
+    // The copy is what lets the caller reuse or change its buffer as soon as send() returns.
     batch.set(bytes, this.batchLength);
     this.batchLength += length;
     if (!this.flushScheduled) {
@@ -426,17 +437,38 @@ export class ChannelSocket {
     return length;
   }
 
-  /** Writes what was sent since the last flush, in one `socket.write`. */
+  /**
+   * Writes what was sent since the last flush, in one `socket.write`. The batch buffer goes back
+   * to the pool from that write's callback: only then has Node finished with its bytes. So code
+   * that wraps `nodeSocket.write` and keeps the chunk it sees past that callback must copy it
+   * (a wrapper that drops the callback only costs the recycling: the buffer is then collected).
+   */
   flush(): void {
     const batch = this.batch;
     if (batch === null || this.batchLength === 0) return;
     const length = this.batchLength;
     this.batch = null;
     this.batchLength = 0;
-    this.batchHint = Math.max(BATCH_MINIMUM, Math.min(length, 1 << 20));
+    this.batchHint = Math.min(length, MAX_POOLED);
     const connection = this.connection;
-    if (connection === null || connection.destroyed) return;
-    connection.write(length === batch.length ? batch : batch.subarray(0, length));
+    if (connection === null || connection.destroyed) {
+      release(batch);
+      return;
+    }
+    if (length <= SMALL_BATCH) {
+      connection.write(Buffer.from(batch.subarray(0, length)));
+      release(batch);
+      return;
+    }
+    // A batch using under a quarter of its buffer (the hint was larger) moves to a buffer of its
+    // size, so what a slow peer keeps referenced is at most 4x the bytes it has not read yet.
+    let chunk = batch;
+    if (length * 4 <= batch.length) {
+      chunk = take(length);
+      batch.copy(chunk, 0, 0, length);
+      release(batch);
+    }
+    connection.write(length === chunk.length ? chunk : chunk.subarray(0, length), () => release(chunk));
   }
 
   /** Closes: what was sent is still delivered, then the connection ends; a listener stops. */
