@@ -23,10 +23,13 @@ let work: string;
 let consumer: string;
 let tarballs: string[];
 
-/** The environment without what pnpm hands its scripts (npm_config_*), which would steer npm. */
+/** Where npm fetches from and caches: kept, so that a CI mirror or proxy still applies. */
+const NPM_NETWORK_SETTINGS = /^npm_config_(registry|cache|userconfig|https?_proxy|proxy|noproxy|no_proxy|cafile|ca|strict_ssl)$/i;
+
+/** The environment without the rest of what pnpm hands its scripts (npm_*), which would steer npm. */
 function cleanEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) if (!/^npm_/i.test(key)) env[key] = value;
+  for (const [key, value] of Object.entries(process.env)) if (!/^npm_/i.test(key) || NPM_NETWORK_SETTINGS.test(key)) env[key] = value;
   return { ...env, NO_COLOR: '1', npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' };
 }
 
