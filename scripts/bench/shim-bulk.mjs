@@ -10,7 +10,7 @@
 // byte for byte against the payload (little-endian uint32 words counting up from 0, so a lost,
 // repeated or reordered piece shows). Time: reader side, from connect to EOF. Server CPU time:
 // the server process's user + system time from accept to the connection's close.
-// Every mode runs in fresh processes (Node servers serve one untimed warm-up connection first),
+// Every mode runs in fresh processes (each server serves two untimed warm-up connections first),
 // the modes run in interleaved rounds (this machine is shared), ratios are taken within a round
 // and the median over the rounds is reported.
 //
@@ -213,13 +213,14 @@ function pythonWithAsynchat() {
   return result.status === 0 ? `CPython ${result.stdout.trim()}` : null;
 }
 
+const WARM_UP = 2;
 const SAME_MODE = { 'shim-push': 'asynchat-push', 'shim-simple-producer': 'asynchat-simple-producer', 'shim-custom-producer': 'asynchat-custom-producer' };
 
 async function orchestrate() {
   const quick = argv.includes('--quick');
   const mebibytes = Number(option('--mebibytes', quick ? 16 : 64));
   const rounds = Number(option('--rounds', quick ? 2 : 7));
-  const timedPerProcess = Number(option('--runs', 2));
+  const timedPerProcess = Number(option('--runs', 3));
   await loadBuiltPackage('shim'); // fail early when the packages are not built
   await loadBuiltPackage('streams');
   const python = pythonWithAsynchat();
@@ -236,7 +237,9 @@ async function orchestrate() {
     const runs = {};
     for (const mode of modes) {
       const python_ = mode.startsWith('asynchat');
-      const warmUp = python_ ? 0 : 1;
+      // Untimed warm-up connections for every mode: Node's JIT, and in both runtimes a first
+      // timed connection measured up to 4x the CPU time of the next ones (CPython's simple_producer too).
+      const warmUp = WARM_UP;
       const connections = timedPerProcess + warmUp;
       const [command, args] = python_
         ? ['python3', [pythonServer, '--mode', mode.slice('asynchat-'.length), '--connections', String(connections), '--mebibytes', String(mebibytes)]]
@@ -295,7 +298,7 @@ async function orchestrate() {
   const format = (load) => load.map((value) => value.toFixed(2)).join(' / ');
   const table = [
     `${describeRun('shim-bulk', quick, python)}; load average (1 / 5 / 15 min) ${format(loadAtStart)} at the start, ${format(loadavg())} at the end.`,
-    `Workload: ${mebibytes} MiB from a server to one reader over 127.0.0.1; the reader (a separate Node process) checks every byte and times connect to EOF. Each mode in fresh processes (${rounds} round(s) x ${timedPerProcess} timed connections, after one untimed warm-up connection for the Node modes). Ratios: within each round (the modes run back to back), then the median over the rounds. Server CPU: user + system time of the server process from accept to close.`,
+    `Workload: ${mebibytes} MiB from a server to one reader over 127.0.0.1; the reader (a separate Node process) checks every byte and times connect to EOF. Each mode in fresh processes (${rounds} round(s) x ${timedPerProcess} timed connections, after ${WARM_UP} untimed warm-up connections). Ratios: within each round (the modes run back to back), then the median over the rounds. Server CPU: user + system time of the server process from accept to close.`,
     '',
     '| mode | what | MiB/s (median) | runs (MiB/s) | x raw | x CPython same mode | server CPU ms (median) | server CPU x raw | send() calls | socket writes |',
     '|---|---|---|---|---|---|---|---|---|---|',
