@@ -25,6 +25,7 @@ export {
 export { StreamReader } from './reader';
 export type {
   FrameOptions,
+  FramePart,
   PartialFrame,
   ReadFrameOptions,
   ReadTransport,

@@ -24,6 +24,16 @@ export interface ReadFrameOptions {
   partial?: PartialFrame;
 }
 
+/** One part of a frame from `readFramePart`: the bytes, and whether they end the frame. */
+export interface FramePart {
+  data: Buffer;
+  /** The terminator was reached: the frame is complete. */
+  end: boolean;
+}
+
+/** No terminator: chunks go out at most this long (asynchat's `ac_in_buffer_size`). */
+const PART_CHUNK = 65536;
+
 /** Options of a `StreamReader`. */
 export interface StreamReaderOptions {
   /**
@@ -338,6 +348,60 @@ export class StreamReader implements AsyncIterable<Buffer> {
       if (this.eof) return this.finishAtEof(partial, null);
       await this.waitForData('readFrame');
     }
+  }
+
+  /**
+   * Reads the next part of a frame as asynchat delivered it to `collect_incoming_data`: what is
+   * buffered up to the terminator, as soon as it arrives. `end` is true when the part ends at the
+   * terminator (asynchat's `found_terminator`). A separator is removed, and bytes that may be its
+   * start split across reads are held back; a count `n` gives at most `n` bytes (the caller counts
+   * down); no terminator (`null`, `0`, empty bytes) gives each chunk as it came, `end` never true.
+   * Not bounded by `limit`: the caller consumes the parts. Resolves `null` at EOF (a held-back
+   * prefix is dropped, as asynchat dropped it).
+   *
+   * @example
+   * let terminator: Terminator = '\r\n';
+   * for (let part = await reader.readFramePart(terminator); part !== null; part = await reader.readFramePart(terminator)) {
+   *   collected.push(part.data);
+   *   if (part.end) handle(Buffer.concat(collected.splice(0)));
+   * }
+   */
+  async readFramePart(terminator: Terminator): Promise<FramePart | null> {
+    if (this.error !== null) throw this.error;
+    // Empty bytes, like null and 0, mean "no terminator" to asynchat.
+    const empty = (typeof terminator === 'string' || terminator instanceof Uint8Array) && terminator.length === 0;
+    const separators = typeof terminator === 'number' || terminator === null || empty ? null : this.separatorsFor(terminator);
+    const counted = typeof terminator === 'number' && terminator > 0 ? terminator : null;
+    const none = counted === null && separators === null;
+    for (;;) {
+      const buffered = this.buffer.length;
+      if (buffered > 0) {
+        if (none) return { data: this.take(Math.min(buffered, PART_CHUNK)), end: false };
+        if (counted !== null) return buffered >= counted ? { data: this.take(counted), end: true } : { data: this.takeRest(), end: false };
+        const frame = this.pollFrameUnbounded(separators!);
+        if (frame !== null) return { data: frame, end: true };
+        let held = 0;
+        for (const separator of separators!) held = Math.max(held, this.buffer.prefixAtEnd(separator));
+        if (buffered > held) return { data: this.take(buffered - held), end: false };
+      }
+      if (this.eof) return null;
+      await this.waitForData('readFramePart');
+    }
+  }
+
+  /** A whole frame at the front of the buffer, separator removed, however long; null when none. */
+  private pollFrameUnbounded(separators: readonly Buffer[]): Buffer | null {
+    const buffer = this.buffer;
+    const fast = buffer.takeFrameInFirstChunk(separators, true, Infinity);
+    if (fast !== null) {
+      if (this.paused) this.maybeResume();
+      return fast;
+    }
+    const end = buffer.findEnd(separators);
+    if (end === -1) return null;
+    const frame = buffer.takeFrame(buffer.matchStart, end);
+    if (this.paused) this.maybeResume();
+    return frame;
   }
 
   /**
