@@ -17,6 +17,7 @@ import {
 } from './channel-socket';
 import { announceHandlerClass } from './deprecation';
 import { observeErrorHandlerResult, observeHandlerResult, routeRejectionsTo } from './handler-result';
+import { conversationFor, noteAccepted, type Conversation } from './recording';
 
 /**
  * Python's `asyncore` on Node: `dispatcher`, `dispatcher_with_send`, `loop` and friends, with
@@ -438,6 +439,7 @@ export function compact_traceback(error: unknown): [[string, string, string], st
 }
 
 let nextObjectId = 1;
+const CONVERSATION = Symbol('asynchat.recording');
 
 function addressText(address: unknown): string {
   if (Array.isArray(address) && address.length === 2 && typeof address[1] === 'number') {
@@ -478,6 +480,12 @@ export class dispatcher {
   _map: SocketMap;
   _fileno: number | null;
   readonly #objectId = nextObjectId++;
+  /**
+   * The recording of this channel (ASYNCHAT_RECORD / record()), when it is an accepted one. A
+   * symbol key rather than a #private field: methods called with a foreign `this` (a test double,
+   * `dispatcher.prototype.send.call(...)`) must keep working.
+   */
+  declare [CONVERSATION]: Conversation | null;
 
   /**
    * With `sock` (a Node socket, for example the one `handle_accepted` receives): registers the
@@ -488,6 +496,10 @@ export class dispatcher {
     this._map = map ?? socket_map;
     this._fileno = null;
     if (sock) {
+      if (sock instanceof net.Socket) {
+        const conversation = conversationFor(sock, new.target.name);
+        if (conversation !== null) this[CONVERSATION] = conversation;
+      }
       const socket = sock instanceof net.Socket ? ChannelSocket.fromNodeSocket(sock) : sock;
       socket.setblocking?.(false);
       this.set_socket(socket, map);
@@ -597,7 +609,9 @@ export class dispatcher {
   /** `[nodeSocket, address]`, or `null` when no connection is waiting. */
   accept(): [net.Socket, Address] | null {
     try {
-      return this.socket.accept();
+      const pair = this.socket.accept();
+      noteAccepted(this, pair[0]);
+      return pair;
     } catch (error) {
       if (error instanceof TypeError) return null;
       if (isOSError(error) && (error.code === 'EWOULDBLOCK' || error.code === 'ECONNABORTED' || error.code === 'EAGAIN')) {
@@ -610,11 +624,14 @@ export class dispatcher {
   /** Sends; returns the number of bytes taken (0 when it would block or the peer is gone). */
   send(data: Uint8Array): number {
     try {
-      return this.socket.send(data);
+      const sent = this.socket.send(data);
+      this[CONVERSATION]?.sent(data, sent);
+      return sent;
     } catch (error) {
       if (isOSError(error)) {
         if (error.code === 'EWOULDBLOCK' || error.code === 'EAGAIN') return 0;
         if (DISCONNECTED.has(error.code)) {
+          this[CONVERSATION]?.failed(error.code);
           observeHandlerResult(this, this.handle_close());
           return 0;
         }
@@ -627,6 +644,7 @@ export class dispatcher {
   recv(buffer_size: number): Buffer {
     try {
       const data = this.socket.recv(buffer_size);
+      this[CONVERSATION]?.received(data);
       if (data.length === 0) {
         observeHandlerResult(this, this.handle_close());
         return Buffer.alloc(0);
@@ -634,6 +652,7 @@ export class dispatcher {
       return data;
     } catch (error) {
       if (isDisconnect(error)) {
+        this[CONVERSATION]?.failed((error as { code: string }).code);
         observeHandlerResult(this, this.handle_close());
         return Buffer.alloc(0);
       }
@@ -642,6 +661,8 @@ export class dispatcher {
   }
 
   close(): void {
+    this[CONVERSATION]?.closed();
+    if (this[CONVERSATION]) this[CONVERSATION] = null;
     this.connected = false;
     this.accepting = false;
     this.connecting = false;
@@ -756,6 +777,7 @@ dispatcher.prototype.connecting = false;
 dispatcher.prototype.closing = false;
 dispatcher.prototype.addr = null;
 dispatcher.prototype.ignore_log_types = new Set(['warning']);
+dispatcher.prototype[CONVERSATION] = null;
 
 /**
  * Python's `asyncore.dispatcher_with_send`: `send()` appends to `out_buffer` and sends what it can.

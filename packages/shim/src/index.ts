@@ -30,3 +30,7 @@ export type { Address, LoopOptions, SocketMap, SocketArgument } from './asyncore
 export { ChannelSocket } from './channel-socket';
 export type { OSError } from './channel-socket';
 export { deque } from './deque';
+export { record, Recorder, RecordOptionError } from './recording';
+export type { RecordOptions } from './recording';
+export { parseRecording, readRecordings, RecordingFormatError, RECORDING_FORMAT, RECORDING_VERSION } from './recording-format';
+export type { RecordedConversation, RecordedEvent, RecordingHeader, ConversationEnding } from './recording-format';
