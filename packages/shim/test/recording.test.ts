@@ -190,7 +190,7 @@ test('files are created with mode 0600 in a directory created with mode 0700', a
 
 test('bounds: at most maxConversations files; maxBytes stops a conversation with a truncated line', async () => {
   const port = start({ maxConversations: 2, maxBytes: 1500 });
-  const clients = [];
+  const clients: Awaited<ReturnType<typeof connect>>[] = [];
   for (let index = 0; index < 3; index += 1) {
     const client = await connect(port);
     client.write(`hello ${index}\r\n`);

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * The `asynchat-migrate` binary: `check` (the CI gate) and `rewrite` (the codemod).
+ * The `asynchat-migrate` binary: `check` (the CI gate), `rewrite` (the codemod) and `verify`
+ * (recorded traffic replayed against the migrated program).
  * Exit codes, for every subcommand: 0 success, 1 findings / would change, 2 usage or internal error.
  */
 import { runCheck } from './check';
@@ -13,6 +14,8 @@ const MAIN_HELP = `asynchat-migrate: move asynchat-style handlers from @asynchat
 Usage:
   asynchat-migrate check [paths...] [options]     report remaining legacy usage (CI gate)
   asynchat-migrate rewrite [paths...] [options]   rewrite shim handlers to streams code
+  asynchat-migrate verify <recordings> --run "<command>"
+                                                  replay recorded traffic against the migrated program
 
 Run 'asynchat-migrate <command> --help' for a command's options.
 
@@ -20,7 +23,8 @@ Options:
   -h, --help      this text
   -v, --version   the version
 
-Exit codes: 0 success, 1 findings (check) or changes needed (rewrite --check), 2 usage or internal error.
+Exit codes: 0 success, 1 findings (check), changes needed (rewrite --check) or differences (verify),
+2 usage or internal error.
 `;
 
 type Subcommand = (argv: string[], io: CliIo) => Promise<number>;
@@ -65,6 +69,12 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         return 0;
       case 'check':
         return await runCheck(rest, io);
+      case 'verify': {
+        // Loaded only when asked for, as rewrite is: check stays fast to start.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { runVerify } = require('./verify') as typeof import('./verify');
+        return await runVerify(rest, io);
+      }
       case 'rewrite': {
         const runRewrite = loadRewrite();
         if (!runRewrite) {
