@@ -96,7 +96,11 @@ export function analyseRaw(options: AnalyseOptions): RawProjectAnalysis {
     scopes.set(path, readModuleScope(path, sourceFile));
   }
   // Type-aware mode (a tsconfig): the checker answers for bases the module graph cannot see.
-  const resolver = new ShimResolver(scopes, modules, options.tsconfig && options.typeAware !== false ? createTypeFallback(compilerOptions) : undefined);
+  // A caller's checker (the ESLint plugin's, from typescript-eslint) replaces the tsconfig's own.
+  // (createTypeFallback builds nothing until it is asked: handing it over costs nothing.)
+  const tsconfigFallback = options.tsconfig ? createTypeFallback(compilerOptions) : undefined;
+  const typeFallback = options.typeAware === false ? undefined : options.typeFallback ? options.typeFallback(tsconfigFallback) : tsconfigFallback;
+  const resolver = new ShimResolver(scopes, modules, typeFallback);
   const files = new Map<string, RawFileAnalysis>();
   for (const path of prefilter.candidates) {
     const sourceFile = sourceFiles.get(path);

@@ -50,6 +50,29 @@ export function createTypeFallback(compilerOptions: ts.CompilerOptions): TypeFal
     const sourceFile = program.getSourceFile(file);
     return sourceFile ? { checker: program.getTypeChecker(), sourceFile } : null;
   };
+  return typeFallbackOn(programWith, typescript.TypeFlags.Object);
+}
+
+/**
+ * The same answers from a program someone else built (typescript-eslint's, in
+ * @asynchat/eslint-plugin with `parserOptions.projectService`): no second program. The program may
+ * come from another TypeScript version than the one bundled with ts-morph: syntax kinds agree
+ * between them, type flags do not, so the caller passes its version's `TypeFlags.Object`. Files the
+ * program does not hold are asked of `otherwise` (the tsconfig's own fallback, when there is one).
+ */
+export function createProgramTypeFallback(program: ts.Program, objectTypeFlag: number, otherwise?: TypeFallback): TypeFallback {
+  const own = typeFallbackOn((file) => {
+    const sourceFile = program.getSourceFile(file);
+    return sourceFile ? { checker: program.getTypeChecker(), sourceFile } : null;
+  }, objectTypeFlag);
+  const holds = (file: string): boolean => program.getSourceFile(file) !== undefined;
+  return {
+    legacyBaseOf: (file, node) => (holds(file) ? own.legacyBaseOf(file, node) : (otherwise?.legacyBaseOf(file, node) ?? null)),
+    shimMemberOf: (file, access) => (holds(file) ? own.shimMemberOf(file, access) : (otherwise?.shimMemberOf(file, access) ?? null)),
+  };
+}
+
+function typeFallbackOn(programWith: (file: string) => { checker: ts.TypeChecker; sourceFile: ts.SourceFile } | null, objectTypeFlag: number): TypeFallback {
   return {
     legacyBaseOf(file, node) {
       const session = programWith(file);
@@ -60,7 +83,7 @@ export function createTypeFallback(compilerOptions: ts.CompilerOptions): TypeFal
       // The class node's type is its constructor (typeof C): the instance type is what has base types.
       const constructorType = checker.getTypeAtLocation(classNode);
       const [construct] = checker.getSignaturesOfType(constructorType, typescript.SignatureKind.Construct);
-      return findShimBase(checker, construct ? construct.getReturnType() : constructorType);
+      return findShimBase(checker, construct ? construct.getReturnType() : constructorType, objectTypeFlag);
     },
     shimMemberOf(file, access) {
       const session = programWith(file);
@@ -71,7 +94,7 @@ export function createTypeFallback(compilerOptions: ts.CompilerOptions): TypeFal
       const member = checker.getSymbolAtLocation(found.name);
       const base = (member?.getDeclarations() ?? []).map(shimClassDeclaring).find((name) => name !== null);
       if (!base) return null;
-      return { base, receiverClass: receiverClassOf(checker, checker.getTypeAtLocation(found.expression)) };
+      return { base, receiverClass: receiverClassOf(checker, checker.getTypeAtLocation(found.expression), objectTypeFlag) };
     },
   };
 }
@@ -85,11 +108,11 @@ function shimClassDeclaring(declaration: ts.Declaration): LegacyBase | null {
 }
 
 /** The project class of a receiver's type (the first union member that is one), or null for the shim class itself. */
-function receiverClassOf(checker: ts.TypeChecker, type: ts.Type): { name: string; file: string } | null {
+function receiverClassOf(checker: ts.TypeChecker, type: ts.Type, objectTypeFlag: number): { name: string; file: string } | null {
   const candidates = type.isUnion() ? type.types : [type];
   for (const candidate of candidates) {
     for (const declaration of candidate.getSymbol()?.getDeclarations() ?? []) {
-      if (typescript.isClassLike(declaration) && !isShimDeclaration(declaration) && findShimBase(checker, candidate)) {
+      if (typescript.isClassLike(declaration) && !isShimDeclaration(declaration) && findShimBase(checker, candidate, objectTypeFlag)) {
         return { name: candidate.getSymbol()?.getName() ?? '(anonymous class)', file: declaration.getSourceFile().fileName };
       }
     }
@@ -102,7 +125,7 @@ function isShimDeclaration(declaration: ts.Declaration): boolean {
   return declaration.getSourceFile().isDeclarationFile || /[\\/](@asynchat[\\/]shim|packages[\\/]shim)[\\/]/.test(fileName);
 }
 
-function findShimBase(checker: ts.TypeChecker, start: ts.Type): LegacyBase | null {
+function findShimBase(checker: ts.TypeChecker, start: ts.Type, objectTypeFlag: number): LegacyBase | null {
   const seen = new Set<ts.Type>();
   const queue: ts.Type[] = [start];
   while (queue.length > 0) {
@@ -116,7 +139,7 @@ function findShimBase(checker: ts.TypeChecker, start: ts.Type): LegacyBase | nul
     }
     if (type.isUnionOrIntersection()) queue.push(...type.types);
     if (type.isClassOrInterface()) queue.push(...(checker.getBaseTypes(type) ?? []));
-    else if (type.flags & typescript.TypeFlags.Object) {
+    else if (type.flags & objectTypeFlag) {
       const target = (type as ts.TypeReference).target;
       if (target && target !== type && target.isClassOrInterface()) queue.push(target);
     }

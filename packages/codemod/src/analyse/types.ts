@@ -4,6 +4,7 @@
  */
 import type { ClassDeclaration, ClassExpression, Node, Project, SourceFile } from 'ts-morph';
 import type { PrefilterResult } from '../discover/prefilter';
+import type { TypeFallback } from './type-fallback';
 
 /** Every name `@asynchat/shim` (and its `asynchat` / `asyncore` subpaths) exports. */
 export const SHIM_NAMES = [
@@ -126,6 +127,11 @@ export interface AnalyseOptions {
    * second pass; only valid when run without tsconfig path aliases, or with them resolved.
    */
   prefilter?: PrefilterResult;
+  /**
+   * Replaces the type checker of type-aware mode (the ESLint plugin passes typescript-eslint's
+   * program): given the tsconfig's own fallback (undefined without a tsconfig), returns the one to use.
+   */
+  typeFallback?: (tsconfigFallback: TypeFallback | undefined) => TypeFallback | undefined;
 }
 
 /** How much work the analysis did: the prefilter's effect, for benchmarks and `--verbose`. */

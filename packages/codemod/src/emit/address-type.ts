@@ -1,28 +1,33 @@
 /**
- * The shim's `Address` type outlives the classes that needed it (a handler keeps the peer address
- * it was built with): it becomes the tuple `writer.getExtraInfo('peername')` returns, so that the
- * migrated file stops importing the shim for a type.
+ * The shim's types outlive the classes that needed them: `Address` (a handler keeps the peer
+ * address it was built with) becomes the tuple `writer.getExtraInfo('peername')` returns, and
+ * `SocketMap` (a parameter a class-preserved channel still accepts and ignores) a plain map, so
+ * that the migrated file stops importing the shim for a type.
  */
 import { ts } from 'ts-morph';
 import { isShimSpecifier } from '../analyse/shim-modules';
 import { scriptKindOf } from './imports';
 import { applyEdits, type TextEdit, wholeLineRange } from './text-edit';
 
-const ADDRESS_TUPLE = '[host: string, port: number]';
+/** Shim type name -> the type migrated code writes instead. */
+const SHIM_TYPE_REPLACEMENTS = new Map([
+  ['Address', '[host: string, port: number]'],
+  ['SocketMap', 'Map<number, unknown>'],
+]);
 
-/** `text` with shim `Address` type references replaced by the tuple and the import trimmed; unchanged when none. */
+/** `text` with shim `Address` / `SocketMap` type references replaced and the import trimmed; unchanged when none. */
 export function replaceShimAddressType(text: string, fileName: string): string {
-  if (!text.includes('Address')) return text;
+  if (![...SHIM_TYPE_REPLACEMENTS.keys()].some((name) => text.includes(name))) return text;
   const sourceFile = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, scriptKindOf(fileName));
   const edits: TextEdit[] = [];
-  const locals = new Set<string>();
+  const locals = new Map<string, string>();
   for (const statement of sourceFile.statements) {
     if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier) || !isShimSpecifier(statement.moduleSpecifier.text)) continue;
     const named = statement.importClause?.namedBindings;
     if (named === undefined || !ts.isNamedImports(named) || statement.importClause?.name !== undefined) continue;
-    const address = named.elements.filter((element) => (element.propertyName ?? element.name).text === 'Address');
+    const address = named.elements.filter((element) => SHIM_TYPE_REPLACEMENTS.has((element.propertyName ?? element.name).text));
     if (address.length === 0) continue;
-    for (const element of address) locals.add(element.name.text);
+    for (const element of address) locals.set(element.name.text, SHIM_TYPE_REPLACEMENTS.get((element.propertyName ?? element.name).text)!);
     const kept = named.elements.filter((element) => !address.includes(element));
     if (kept.length === 0) {
       edits.push({ ...wholeLineRange(text, statement.getStart(sourceFile), statement.getEnd()), text: '' });
@@ -33,7 +38,7 @@ export function replaceShimAddressType(text: string, fileName: string): string {
   if (locals.size === 0) return text;
   const visit = (node: ts.Node): void => {
     if (ts.isTypeReferenceNode(node) && ts.isIdentifier(node.typeName) && locals.has(node.typeName.text) && node.typeArguments === undefined) {
-      edits.push({ start: node.getStart(sourceFile), end: node.getEnd(), text: ADDRESS_TUPLE });
+      edits.push({ start: node.getStart(sourceFile), end: node.getEnd(), text: locals.get(node.typeName.text)! });
       return;
     }
     ts.forEachChild(node, visit);

@@ -7,7 +7,8 @@
  */
 import { type ClassDeclaration, Node, type NewExpression, SyntaxKind } from 'ts-morph';
 import type { LegacyClass, ProjectAnalysis } from '../analyse/types';
-import { chainOf, type ChannelClassPlan, planChannelChain, typeDeclarations } from '../translations/channel-class';
+import { chainOf, type ChannelClassPlan, planChannelChain } from '../translations/channel-class';
+import { constructedClasses } from '../translations/constructed-class';
 import { type ChannelServerPlan, planChannelServerChain } from '../translations/channel-server';
 import { planHandler, type PlanContext } from './handler';
 import { MARKER_RULES } from './rules';
@@ -23,8 +24,6 @@ export interface ChainDecisions {
 }
 
 export interface ChainOptions {
-  /** The `limit` the migrated readers get (`Infinity`: asynchat's frames had no bound). */
-  frameLimit: string;
   indentUnit: (node: ClassDeclaration) => string;
   contextFor: (legacy: LegacyClass) => PlanContext;
 }
@@ -50,7 +49,7 @@ function textbookTakes(chain: LegacyClass[], options: ChainOptions, subclassesOf
 
 /** The chain class a `new X(...)` builds, if any. */
 function builtClass(construction: NewExpression, nodes: Set<Node>): Node | null {
-  return typeDeclarations(construction).find((declaration) => nodes.has(declaration)) ?? null;
+  return constructedClasses(construction).find((declaration) => nodes.has(declaration)) ?? null;
 }
 
 export function chainDecisions(analysis: ProjectAnalysis, options: ChainOptions): ChainDecisions {
@@ -122,7 +121,6 @@ export function chainDecisions(analysis: ProjectAnalysis, options: ChainOptions)
       analysis,
       buildsChannel: (construction) => constructions.has(construction),
       indentUnit: options.indentUnit,
-      frameLimit: options.frameLimit,
     });
     if (result.ok) {
       for (const plan of result.plans) decisions.servers.set(plan.node, plan);

@@ -7,7 +7,7 @@ import { dirname, relative, sep } from 'node:path';
 import { ModuleResolver } from '../analyse/module-resolver';
 import type { FileAnalysis, LegacyClass, ProjectAnalysis } from '../analyse/types';
 import { detectIndentUnit } from '../emit/text-edit';
-import { typeDeclarations } from '../translations/channel-class';
+import { constructedClasses } from '../translations/constructed-class';
 import { chainDecisions } from './chains';
 import { planHandler } from './handler';
 import { MARKER_RULES, TRANSLATION_RULES } from './rules';
@@ -94,7 +94,6 @@ export function planFile(analysis: ProjectAnalysis, file: FileAnalysis): FilePla
   const servers: ServerPlan[] = [];
   const removals: RemoveClassPlan[] = [];
   const chains = chainDecisions(analysis, {
-    frameLimit: 'Infinity',
     indentUnit: (node) => detectIndentUnit(node.getSourceFile().getFullText()),
     contextFor: (legacy) => ({ analysis, typescript: TYPESCRIPT_EXTENSION.test(legacy.file), subclassesOf }),
   });
@@ -358,7 +357,7 @@ export function planFile(analysis: ProjectAnalysis, file: FileAnalysis): FilePla
 
   // Class-preserved servers: `new SMTPServer(...)` starts with `await ....start()`.
   for (const construction of file.sourceFile.getDescendantsOfKind(SyntaxKind.NewExpression)) {
-    const built = typeDeclarations(construction).find((declaration) => chains.servers.has(declaration));
+    const built = constructedClasses(construction).find((declaration) => chains.servers.has(declaration));
     if (built === undefined || preserved.some((decision) => within(construction, (decision as { node: Node }).node))) continue;
     const parent = construction.getParent();
     const variable = Node.isVariableDeclaration(parent) ? parent : null;
@@ -430,7 +429,7 @@ export function planFile(analysis: ProjectAnalysis, file: FileAnalysis): FilePla
   const marked: Node[] = markers.map((decision) => decision.anchor).concat(heldBack);
   // loop() that serves a class held back by a marker elsewhere follows from that marker: none of its own.
   const servesHeldBack = file.sourceFile.getDescendantsOfKind(SyntaxKind.NewExpression).some((construction) => {
-    return typeDeclarations(construction).some((declaration) => chains.markers.has(declaration) || chains.followers.has(declaration));
+    return constructedClasses(construction).some((declaration) => chains.markers.has(declaration) || chains.followers.has(declaration));
   });
   for (const use of file.uses) {
     if (handledUses.has(use.node)) continue;

@@ -16,6 +16,7 @@ import { indentationAt, lineStart, type TextEdit } from '../emit/text-edit';
 import { MARKER_RULES, type MarkerRule, TRANSLATION_RULES, type TranslationRule } from '../plan/rules';
 import { readTerminator } from '../plan/terminator';
 import { LEGACY_INTERNALS, SHIM_CHANNEL_METHODS } from '../plan/legacy-members';
+import { typeDeclarations } from './constructed-class';
 import {
   BUFFER_SIZE_STATE,
   inheritedCall,
@@ -165,17 +166,6 @@ function owningFunction(node: Node): Node | undefined {
 /** A value the chain's class (or a subclass) instance has: `member` of a room, `other` typed as the handler. */
 function isChainInstance(expression: Node, facts: ChainFacts): boolean {
   return typeDeclarations(expression).some((declaration) => facts.nodes.has(declaration));
-}
-
-/** The declarations of an expression's type, every member of a union included (`new class_()` of a configured class). */
-export function typeDeclarations(expression: Node): Node[] {
-  try {
-    const type = expression.getType().getNonNullableType();
-    const parts = type.isUnion() ? type.getUnionTypes() : [type];
-    return parts.flatMap((part) => part.getSymbol()?.getDeclarations() ?? []);
-  } catch {
-    return [];
-  }
 }
 
 /**
@@ -471,8 +461,6 @@ function chooseWriterParameterName(constructorNode: ConstructorDeclaration, para
 }
 
 interface LoopShape {
-  /** A terminator may be null / 0 / '' (read to EOF chunk by chunk). */
-  toEof: boolean;
   /** A terminator may be a byte count. */
   counts: boolean;
   terminatorRead: string;
@@ -504,7 +492,6 @@ function loopShape(facts: ChainFacts): LoopShape {
   const root = facts.classes[0]!;
   const rootError = root.getMethod('handle_error');
   return {
-    toEof: computed || terminators.length === 0 || terminators.some((terminator) => terminator.falsy),
     counts: computed || terminators.some((terminator) => terminator.types.includes('number')),
     terminatorRead: computed ? 'this.get_terminator()' : 'this.terminator',
     closeHook: definedAnywhere(facts, 'handle_close'),
@@ -520,68 +507,46 @@ function runMethod(shape: LoopShape, writerField: string, indentation: string, u
   const i1 = indentation + unit;
   const i2 = i1 + unit;
   const i3 = i2 + unit;
-  const i4 = i3 + unit;
   const w = `this.${writerField}`;
-  const lines: string[] = [];
-  const push = (...more: string[]): void => {
-    lines.push(...more);
-  };
-  const collect = (data: string) => `${shape.awaitCollect ? 'await ' : ''}this.collect_incoming_data(${data});`;
-  const found = `${shape.awaitFound ? 'await ' : ''}this.found_terminator();`;
-  const errorCall = `this.handle_error(${shape.errorHookTakesError ? 'error' : ''});`;
-  /** collect (+ found) for one turn, inside handle_error's try when the chain has one. */
-  const turn = (indent: string, statements: string[]): string[] =>
-    shape.errorHook
-      ? [`${indent}try {`, ...statements.map((statement) => `${indent}${unit}${statement}`), `${indent}} catch (error) {`, `${indent}${unit}${errorCall}`, `${indent}}`]
-      : statements.map((statement) => `${indent}${statement}`);
-  /** The peer closed: leave the loop (and run handle_close after it, when the chain has one). */
-  const endOn = (condition: string, indent: string): string[] =>
-    shape.closeHook ? [`${indent}if (${condition}) {`, `${indent}${unit}closedByPeer = true;`, `${indent}${unit}break;`, `${indent}}`] : [`${indent}if (${condition}) break;`];
-  push(`${indentation}/**`);
-  push(`${indentation} * The read loop asynchat ran for this channel: each turn reads up to the terminator set last,`);
-  push(`${indentation} * hands the data to collect_incoming_data and calls found_terminator, until either side closes.`);
-  push(`${indentation} */`);
-  push(`${indentation}async run(reader${typescript ? ': StreamReader' : ''})${typescript ? ': Promise<void>' : ''} {`);
-  if (shape.closeHook) push(`${i1}let closedByPeer = false;`);
-  push(`${i1}try {`);
-  push(`${i2}while (!${w}.isClosing()) {`);
-  push(`${i3}const terminator = ${shape.terminatorRead};`);
-  const frameTurn = (indent: string): void => {
-    push(`${indent}const frame = await reader.readFrame(terminator, { partial: 'drop' });`);
-    push(...endOn('frame === null', indent));
-    if (shape.counts) {
-      push(`${indent}// asynchat: a reached count leaves the terminator at 0 until found_terminator sets another`);
-      push(`${indent}if (typeof terminator === 'number') this.terminator = 0;`);
-    }
-    push(...turn(indent, [collect('frame'), found]));
-  };
-  if (shape.toEof) {
-    push(`${i3}if (!terminator) {`);
-    push(`${i4}// asynchat: with no terminator (null, 0, '') every chunk goes to collect_incoming_data`);
-    push(`${i4}const chunk = await reader.read(65536);`);
-    push(...endOn('chunk.length === 0', i4));
-    push(...turn(i4, [collect('chunk')]));
-    push(`${i3}} else {`);
-    frameTurn(i4);
-    push(`${i3}}`);
-  } else {
-    frameTurn(i3);
-  }
-  push(`${i3}if (!${w}.isClosing()) await ${w}.drain();`);
-  push(`${i2}}`);
-  push(`${i1}} catch (error) {`);
-  if (shape.closeHook) {
-    push(`${i2}// asyncore: a reset ends the channel like the peer's close; another error is reported, then handle_close runs`);
-    push(`${i2}if (!(error instanceof ConnectionResetError)) console.error(error);`);
-    push(`${i2}closedByPeer = true;`);
-  } else {
-    push(`${i2}// asyncore: a connection reset by the peer ends the channel quietly`);
-    push(`${i2}if (!(error instanceof ConnectionResetError)) throw error;`);
-  }
-  push(`${i1}}`);
-  if (shape.closeHook) push(`${i1}if (closedByPeer) this.handle_close();`);
-  push(`${i1}${w}.close();`);
-  push(`${indentation}}`);
+  const collect = `if (part.data.length > 0) ${shape.awaitCollect ? 'await ' : ''}this.collect_incoming_data(part.data);`;
+  const found = `if (part.end) ${shape.awaitFound ? 'await ' : ''}this.found_terminator();`;
+  const turn = shape.errorHook
+    ? [`${i3}try {`, `${i3}${unit}${collect}`, `${i3}${unit}${found}`, `${i3}} catch (error) {`, `${i3}${unit}this.handle_error(${shape.errorHookTakesError ? 'error' : ''});`, `${i3}}`]
+    : [`${i3}${collect}`, `${i3}${found}`];
+  const lines = [
+    `${indentation}/**`,
+    `${indentation} * The read loop asynchat ran for this channel: each turn reads what arrived up to the terminator`,
+    `${indentation} * set last, hands it to collect_incoming_data and, at the terminator, calls found_terminator.`,
+    `${indentation} */`,
+    `${indentation}async run(reader${typescript ? ': StreamReader' : ''})${typescript ? ': Promise<void>' : ''} {`,
+    ...(shape.closeHook ? [`${i1}let closedByPeer = false;`] : []),
+    `${i1}try {`,
+    `${i2}while (!${w}.isClosing()) {`,
+    `${i3}const terminator = ${shape.terminatorRead};`,
+    `${i3}const part = await reader.readFramePart(terminator);`,
+    ...(shape.closeHook ? [`${i3}if (part === null) {`, `${i3}${unit}closedByPeer = true;`, `${i3}${unit}break;`, `${i3}}`] : [`${i3}if (part === null) break;`]),
+    ...(shape.counts
+      ? [
+          `${i3}// asynchat: a count goes down by what arrived, and stays at 0 once reached`,
+          `${i3}if (typeof terminator === 'number' && terminator > 0) this.terminator = part.end ? 0 : terminator - part.data.length;`,
+        ]
+      : []),
+    ...turn,
+    `${i3}if (!${w}.isClosing()) await ${w}.drain();`,
+    `${i2}}`,
+    `${i1}} catch (error) {`,
+    ...(shape.closeHook
+      ? [
+          `${i2}// asyncore: a reset ends the channel like the peer's close; another error is reported, then handle_close runs`,
+          `${i2}if (!(error instanceof ConnectionResetError)) console.error(error);`,
+          `${i2}closedByPeer = true;`,
+        ]
+      : [`${i2}// asyncore: a connection reset by the peer ends the channel quietly`, `${i2}if (!(error instanceof ConnectionResetError)) throw error;`]),
+    `${i1}}`,
+    ...(shape.closeHook ? [`${i1}if (closedByPeer) this.handle_close();`] : []),
+    `${i1}${w}.close();`,
+    `${indentation}}`,
+  ];
   return lines.join('\n');
 }
 
@@ -778,12 +743,42 @@ export function planChannelChain(chain: LegacyClass[], analysis: ProjectAnalysis
   if (refusals.byClass.size > 0) {
     return { ok: false, refusals: [...refusals.byClass].map(([node, entry]) => ({ node, rule: entry.rule, reasons: entry.reasons })) };
   }
+  retypeConstructorTypes(plans);
   const rootPlan = plans[0] as ChannelClassPlan & { context?: ClassContext };
   const rootContext = rootPlan.context!;
   delete rootPlan.context;
   if (plans.some((plan) => plan.edits.some((edit) => edit.text.includes('.incoming')))) rootContext.usesIncoming.value = true;
   reshapeRoot(rootContext, shape, indentUnit(rootContext.node));
   return { ok: true, plans };
+}
+
+/**
+ * Step: constructor types that build a class of the chain (`type ChannelClass = new (server,
+ * conn: net.Socket, addr) => SMTPChannel`, the type of a `channel_class` field) take the writer
+ * where they took the socket, like the constructors they describe.
+ */
+function retypeConstructorTypes(plans: ChannelClassPlan[]): void {
+  const byNode = new Map<Node, ChannelClassPlan>(plans.map((plan) => [plan.node, plan]));
+  const files = new Set(plans.map((plan) => plan.node.getSourceFile()));
+  for (const file of files) {
+    const host = plans.find((plan) => plan.node.getSourceFile() === file)!;
+    if (!TYPESCRIPT_FILE.test(file.getFilePath())) continue;
+    for (const typeNode of file.getDescendantsOfKind(SyntaxKind.ConstructorType)) {
+      const returned = typeNode.getReturnTypeNode();
+      if (!Node.isTypeReference(returned)) continue;
+      let built: ChannelClassPlan | undefined;
+      try {
+        built = returned.getTypeName().getSymbol()?.getDeclarations().map((declaration) => byNode.get(declaration)).find((plan) => plan !== undefined);
+      } catch {
+        built = undefined;
+      }
+      const parameter = built === undefined ? undefined : typeNode.getParameters()[built.writerIndex];
+      const annotation = parameter?.getTypeNode();
+      if (parameter === undefined || annotation === undefined || host.edits.some((edit) => edit.start <= annotation.getStart() && edit.end >= annotation.getEnd())) continue;
+      host.edits.push({ start: annotation.getStart(), end: annotation.getEnd(), text: 'StreamWriter' });
+      host.streamsNames.add('StreamWriter');
+    }
+  }
 }
 
 /** The chain of `root`: root first, then each subclass after its base (any file of the project). */

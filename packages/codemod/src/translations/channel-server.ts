@@ -52,8 +52,6 @@ interface ServerContext {
   buildsChannel: (construction: NewExpression) => boolean;
   /** Members the server chain defines (inherited ones from dispatcher are translated). */
   chainMembers: Set<string>;
-  /** The `limit` option of the migrated readers (Infinity: asynchat's frames had no bound). */
-  frameLimit: string;
 }
 
 /** Step: the constructor stops creating, binding and listening; bind()'s address is kept for start(). */
@@ -67,6 +65,7 @@ function stopListeningInConstructor(context: ServerContext): string | null {
   }
   let bindType: string | null = null;
   let bound = false;
+  const removed: Node[] = [];
   for (const call of constructorNode.getDescendantsOfKind(SyntaxKind.CallExpression)) {
     const callee = call.getExpression();
     const statement = call.getParent();
@@ -77,6 +76,7 @@ function stopListeningInConstructor(context: ServerContext): string | null {
     const access = thisAccess(callee);
     if (access === null || access.receiver !== 'this' || context.chainMembers.has(access.name)) continue;
     if (LISTENING_CALLS.has(access.name) && Node.isExpressionStatement(statement)) {
+      removed.push(statement);
       if (access.name === 'create_socket' && call.getArguments().some((argument) => /AF_UNIX|AF_INET6/.test(argument.getText()))) {
         context.reasons.push({ rule: MARKER_RULES.unrecognisedServer, reason: 'listens on a non-IPv4 socket' });
       }
@@ -93,7 +93,32 @@ function stopListeningInConstructor(context: ServerContext): string | null {
     }
   }
   if (!bound) context.reasons.push({ rule: MARKER_RULES.unrecognisedServer, reason: 'the constructor does not bind() an address' });
+  dropLocalsOnlyTheListeningCallsRead(context, constructorNode, removed);
   return bindType ?? '[host: string, port: number]';
+}
+
+/**
+ * A constructor local that only fed the removed listening calls (`const family = ...;` for
+ * `create_socket(family, SOCK_STREAM)`) goes with them, its comment lines included.
+ */
+function dropLocalsOnlyTheListeningCallsRead(context: ServerContext, constructorNode: Node, removed: Node[]): void {
+  const text = context.node.getSourceFile().getFullText();
+  const inRemoved = (node: Node): boolean => removed.some((statement) => node.getStart() >= statement.getStart() && node.getEnd() <= statement.getEnd());
+  for (const statement of removed) {
+    for (const identifier of statement.getDescendantsOfKind(SyntaxKind.Identifier)) {
+      const declaration = identifier.getSymbol()?.getDeclarations()[0];
+      if (!Node.isVariableDeclaration(declaration) || declaration.getFirstAncestor((ancestor) => ancestor === constructorNode) === undefined) continue;
+      const variableStatement = declaration.getVariableStatement();
+      if (variableStatement === undefined || variableStatement.getDeclarations().length !== 1) continue;
+      const uses = constructorNode.getDescendantsOfKind(SyntaxKind.Identifier).filter((other) => other.getText() === identifier.getText() && other !== declaration.getNameNode());
+      if (!uses.every(inRemoved)) continue;
+      const comments = variableStatement.getLeadingCommentRanges();
+      const start = comments.length > 0 ? comments[0]!.getPos() : variableStatement.getStart();
+      const edit = removeLine(text, variableStatement);
+      const from = text.lastIndexOf('\n', start - 1) + 1;
+      if (!context.edits.some((existing) => existing.start === from)) context.edits.push({ ...edit, start: Math.min(edit.start, from) });
+    }
+  }
 }
 
 /** Step: `handle_accepted(conn, addr)` builds the channel on the writer and returns its run(reader). */
@@ -247,7 +272,6 @@ function addStart(context: ServerContext, bindType: string, unit: string): void 
     `${i1}this.${LISTENER} = await startServer((reader, writer) => this.handle_accepted(writer, ${peer}, reader), {`,
     `${i2}host: this.${BIND_ADDRESS}[0],`,
     `${i2}port: this.${BIND_ADDRESS}[1],`,
-    `${i2}limit: ${context.frameLimit},`,
     `${i1}});`,
     `${i1}return this;`,
     `${indentation}}`,
@@ -264,7 +288,7 @@ function addStart(context: ServerContext, bindType: string, unit: string): void 
  */
 export function planChannelServerChain(
   chain: LegacyClass[],
-  options: { analysis: ProjectAnalysis; buildsChannel: (construction: NewExpression) => boolean; indentUnit: (node: ClassDeclaration) => string; frameLimit: string },
+  options: { analysis: ProjectAnalysis; buildsChannel: (construction: NewExpression) => boolean; indentUnit: (node: ClassDeclaration) => string },
 ): ServerChainResult {
   const classes = chain.map((legacy) => legacy.node).filter((node): node is ClassDeclaration => Node.isClassDeclaration(node));
   if (classes.length !== chain.length) return { ok: false, refusals: [] };
@@ -275,7 +299,7 @@ export function planChannelServerChain(
   chain.forEach((legacy, index) => {
     const node = classes[index]!;
     const typescript = TYPESCRIPT_FILE.test(legacy.file);
-    const context: ServerContext = { node, typescript, edits: [], streamsNames: new Set(), reasons: [], buildsChannel: options.buildsChannel, chainMembers, frameLimit: options.frameLimit };
+    const context: ServerContext = { node, typescript, edits: [], streamsNames: new Set(), reasons: [], buildsChannel: options.buildsChannel, chainMembers };
     for (const name of declared.get(node)!) {
       if (SOCKET_LEVEL_MEMBERS.has(name) || ['handle_connect', 'handle_close', 'readable', 'writable'].includes(name)) {
         context.reasons.push({ rule: MARKER_RULES.manualOverride, reason: `overrides ${name}(), which a listening streams server does not call` });

@@ -40,7 +40,6 @@ function isText(bytes: Buffer): boolean {
 }
 
 function printable(line: string): string {
-  // eslint-disable-next-line no-control-regex
   return JSON.stringify(line).slice(1, -1).replace(/\\"/g, '"');
 }
 
