@@ -7,6 +7,7 @@ const moduleNameMapper = {
   '^@asynchat/shim$': '<rootDir>/packages/shim/src/index.ts',
   '^@asynchat/shim/(asynchat|asyncore)$': '<rootDir>/packages/shim/src/$1.ts',
   '^@asynchat/codemod$': '<rootDir>/packages/codemod/src/index.ts',
+  '^@asynchat/codemod/rules$': '<rootDir>/packages/codemod/src/rules.ts',
 };
 
 const transform = {
@@ -30,7 +31,7 @@ const project = (name) => ({
 /** @type {import('jest').Config} */
 module.exports = {
   projects: [
-    ...['streams', 'shim', 'codemod'].map(project),
+    ...['streams', 'shim', 'codemod', 'eslint-plugin'].map(project),
     // The legacy app's end-to-end tests (APP_DIR picks the app: the legacy one or a migrated copy)
     // and the executed examples of docs/api.
     {

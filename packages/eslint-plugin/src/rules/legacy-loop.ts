@@ -1,0 +1,16 @@
+/**
+ * `legacy-loop`: loop(), close_all() or socket_map: the shim's event loop.
+ * The rule of the same id of `asynchat-migrate check`: its summary and help come from check's rule
+ * table (@asynchat/codemod/rules), its findings and messages from check's engine; docs/rules.md#legacy-loop.
+ */
+import type { Rule } from 'eslint';
+import { checkRuleMeta, docsUrl, reportCheckFindings } from '../check-rule';
+
+const id = 'legacy-loop';
+
+const rule: Rule.RuleModule = {
+  meta: checkRuleMeta(id, docsUrl(id)),
+  create: (context) => reportCheckFindings(id, context),
+};
+
+export default rule;

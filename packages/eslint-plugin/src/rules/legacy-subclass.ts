@@ -1,0 +1,16 @@
+/**
+ * `legacy-subclass`: a class descending from async_chat / dispatcher, through aliases and other files' classes.
+ * The rule of the same id of `asynchat-migrate check`: its summary and help come from check's rule
+ * table (@asynchat/codemod/rules), its findings and messages from check's engine; docs/rules.md#legacy-subclass.
+ */
+import type { Rule } from 'eslint';
+import { checkRuleMeta, docsUrl, reportCheckFindings } from '../check-rule';
+
+const id = 'legacy-subclass';
+
+const rule: Rule.RuleModule = {
+  meta: checkRuleMeta(id, docsUrl(id)),
+  create: (context) => reportCheckFindings(id, context),
+};
+
+export default rule;

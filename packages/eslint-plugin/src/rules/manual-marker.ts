@@ -1,0 +1,16 @@
+/**
+ * `manual-marker`: a TODO(asynchat-migrate) marker left by rewrite.
+ * The rule of the same id of `asynchat-migrate check`: its summary and help come from check's rule
+ * table (@asynchat/codemod/rules), its findings and messages from check's engine; docs/rules.md#manual-marker.
+ */
+import type { Rule } from 'eslint';
+import { checkRuleMeta, docsUrl, reportCheckFindings } from '../check-rule';
+
+const id = 'manual-marker';
+
+const rule: Rule.RuleModule = {
+  meta: checkRuleMeta(id, docsUrl(id)),
+  create: (context) => reportCheckFindings(id, context),
+};
+
+export default rule;
