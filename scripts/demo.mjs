@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The main job on the built-in example (`pnpm demo` = `pnpm build && node scripts/demo.mjs`):
 // copy fixtures/legacy-app, check it, rewrite it, check again, and run the same end-to-end tests
-// against the legacy app and the migrated copy.
+// against the legacy app and the migrated copy. The legacy app's end-to-end traffic is recorded
+// by the shim (ASYNCHAT_RECORD) and replayed against the migrated copy (asynchat-migrate verify).
 //
 //   node scripts/demo.mjs [--out <dir>] [--skip-legacy-tests]
 //
@@ -36,6 +37,8 @@ if (options.help) {
 }
 const workDir = path.resolve(options.out ?? path.join(os.tmpdir(), 'asynchat-migrate-demo', 'legacy-app-migrated'));
 const relativeToRepo = (file) => path.relative(repoRoot, file) || '.';
+// The legacy app's end-to-end traffic, as the shim records it (next to the work folder).
+const recordingsDir = path.join(path.dirname(workDir), 'legacy-app-recordings');
 
 /** A step failed: its message says what and why; the demo stops there. */
 class StepFailure extends Error {}
@@ -46,11 +49,14 @@ const steps = [
   { id: 'copy', title: 'Copy the legacy app to a work folder', needs: [], run: copyApp },
   ...(options['skip-legacy-tests']
     ? []
-    : [{ id: 'legacy-tests', title: 'End-to-end tests on the legacy app (the baseline)', needs: [], run: () => runEndToEndTests(legacyApp) }]),
+    : [{ id: 'legacy-tests', title: 'End-to-end tests on the legacy app (the baseline), traffic recorded', needs: [], run: recordLegacyTraffic }]),
   { id: 'check', title: 'asynchat-migrate check: the legacy usage', needs: ['copy'], run: checkBefore },
   { id: 'rewrite', title: 'asynchat-migrate rewrite: shim handlers to streams code', needs: ['copy'], run: rewrite },
   { id: 'check-after', title: 'asynchat-migrate check again: what is left', needs: ['rewrite'], run: checkAfter },
   { id: 'migrated-tests', title: 'End-to-end tests on the migrated copy', needs: ['rewrite'], run: () => runEndToEndTests(workDir) },
+  ...(options['skip-legacy-tests']
+    ? []
+    : [{ id: 'verify', title: "asynchat-migrate verify: the legacy app's recorded traffic replayed against the migrated copy", needs: ['rewrite', 'legacy-tests'], run: verifyMigrated }]),
 ];
 
 await main();
@@ -212,12 +218,40 @@ async function checkAfter() {
   return `${markers.length} manual marker(s) left, in ${[...markedFiles].join(', ')}; ${findings.length - markers.length} legacy finding(s) all belong to the code left for manual work`;
 }
 
-async function runEndToEndTests(appDir) {
+async function recordLegacyTraffic() {
+  fs.rmSync(recordingsDir, { recursive: true, force: true });
+  const summary = await runEndToEndTests(legacyApp, { ASYNCHAT_RECORD: recordingsDir });
+  const files = fs.existsSync(recordingsDir) ? fs.readdirSync(recordingsDir).filter((name) => name.endsWith('.jsonl')) : [];
+  if (files.length === 0) throw new StepFailure(`the shim recorded no conversation into ${recordingsDir} (ASYNCHAT_RECORD)`);
+  return `${summary}; ${files.length} conversations recorded into ${recordingsDir}`;
+}
+
+async function verifyMigrated() {
+  requireCli();
+  // The migrated copy, built as its owners would build it (tsc into out/; its node_modules links the packages).
+  const tsc = requireFromRoot.resolve('typescript/bin/tsc');
+  const build = await run(process.execPath, [tsc, '-p', path.join(workDir, 'tsconfig.json')], { cwd: workDir, env: process.env, echo: false });
+  if (!fs.existsSync(path.join(workDir, 'out', 'main.js'))) {
+    throw new StepFailure(`the migrated copy did not build (out/main.js is missing)\n${indent(build.stdout + build.stderr)}`);
+  }
+  // One {port:KEY} per recorded listener: the replay starts the copy on free ports and maps each
+  // recorded service (by its listener class) onto the port given to it.
+  const services = { echo: 'EchoServer', protocol: 'ProtocolServer', http: 'HttpServer', chat: 'ChatServer', stats: 'StatsServer' };
+  const command = `node out/main.js ${Object.entries(services)
+    .map(([name, listener]) => `--${name}-port {port:${listener}}`)
+    .join(' ')}`;
+  const result = await runCli(['verify', recordingsDir, '--run', command], { echo: true });
+  if (result.code !== 0) throw new StepFailure(`verify exited ${result.code}: the migrated copy answers the recorded traffic differently`);
+  const summary = /verify: (.*?);/.exec(stripAnsi(result.stdout));
+  return `the migrated copy answered every recorded conversation as the legacy app did${summary ? ` (${summary[1]})` : ''}`;
+}
+
+async function runEndToEndTests(appDir, extraEnv = {}) {
   const jest = requireFromRoot.resolve('jest/bin/jest');
   const args = [jest, '--selectProjects', 'e2e', '--runTestsByPath', path.join(legacyApp, 'e2e', 'services.test.ts')];
   const result = await run(process.execPath, args, {
     cwd: repoRoot,
-    env: { ...process.env, APP_DIR: appDir, FORCE_COLOR: process.stdout.isTTY ? '1' : '0' },
+    env: { ...process.env, ...extraEnv, APP_DIR: appDir, FORCE_COLOR: process.stdout.isTTY ? '1' : '0' },
     echo: true,
   });
   const counts = /Tests:\s+(.*)/.exec(stripAnsi(result.stdout + result.stderr));
