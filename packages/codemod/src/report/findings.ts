@@ -125,6 +125,9 @@ function subclassMessage(legacyClass: LegacyClassRecord, cwd: string, rewriteCom
   const name = legacyClass.name ?? '(anonymous)';
   if (legacyClass.direct) return `class ${name} extends ${legacyClass.base}; migrate with ${rewriteCommand}`;
   const superClass = legacyClass.superClass;
+  // A computed base (`extends Timestamped(async_chat)`) resolved by the type checker has no project class in between.
+  const between = legacyClass.chain.slice(1, -1);
+  if (between.length === 0) return `class ${name} descends from ${legacyClass.base} through its computed base class (resolved by the type checker); migrate with ${rewriteCommand}`;
   const where = superClass ? ` (${superClass.name ?? 'anonymous class'} in ${relativePosixPath(cwd, superClass.file)})` : '';
-  return `class ${name} descends from ${legacyClass.base} through ${legacyClass.chain.slice(1, -1).join(' -> ')}${where}; migrate with ${rewriteCommand}`;
+  return `class ${name} descends from ${legacyClass.base} through ${between.join(' -> ')}${where}; migrate with ${rewriteCommand}`;
 }
