@@ -43,6 +43,7 @@ export class RecordOptionError extends Error {
   }
 }
 
+const EMPTY = Buffer.alloc(0);
 const DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
 const DEFAULT_MAX_CONVERSATIONS = 10_000;
 
@@ -58,7 +59,9 @@ export class Conversation {
   #fd: number | null;
   readonly #recorder: Recorder;
   readonly #startedAt: number;
-  #pendingOut: Buffer[] = [];
+  /** The joined sends not written yet: one growing buffer, so a push costs a copy, not an allocation. */
+  #pendingOut: Buffer = EMPTY;
+  #pendingOutLength = 0;
   #pendingOutSeq = 0;
   #pendingOutT = 0;
 
@@ -78,14 +81,20 @@ export class Conversation {
   /** `count` bytes of `data` were taken by `send`. */
   sent(data: Uint8Array, count: number): void {
     if (this.#fd === null || count <= 0) return;
-    if (this.#pendingOut.length === 0) {
+    if (this.#pendingOutLength === 0) {
       this.#recorder.flushPending();
       this.#pendingOutSeq = this.#recorder.nextSeq();
       this.#pendingOutT = this.#now();
       this.#recorder.holdPending(this);
     }
     // A copy: the caller may reuse its buffer as soon as send() returns.
-    this.#pendingOut.push(Buffer.from(data.subarray(0, count)));
+    if (this.#pendingOutLength + count > this.#pendingOut.length) {
+      const grown = Buffer.allocUnsafe(Math.max(4096, 2 * (this.#pendingOutLength + count)));
+      this.#pendingOut.copy(grown, 0, 0, this.#pendingOutLength);
+      this.#pendingOut = grown;
+    }
+    this.#pendingOut.set(count === data.length ? data : data.subarray(0, count), this.#pendingOutLength);
+    this.#pendingOutLength += count;
   }
 
   /** `recv` or `send` failed with a disconnect error (a reset, a broken pipe). */
@@ -109,9 +118,9 @@ export class Conversation {
 
   /** Writes the joined sends, if any (called before any other event is recorded). */
   flushOut(): void {
-    if (this.#pendingOut.length === 0 || this.#fd === null) return;
-    const data = this.#pendingOut.length === 1 ? (this.#pendingOut[0] as Buffer) : Buffer.concat(this.#pendingOut);
-    this.#pendingOut = [];
+    if (this.#pendingOutLength === 0 || this.#fd === null) return;
+    const data = this.#pendingOut.subarray(0, this.#pendingOutLength);
+    this.#pendingOutLength = 0;
     this.#line(this.#pendingOutSeq, this.#pendingOutT, `"out":"${data.toString('base64')}"`);
   }
 
@@ -147,7 +156,8 @@ export class Conversation {
     if (this.#fd === null) return;
     const fd = this.#fd;
     this.#fd = null;
-    this.#pendingOut = [];
+    this.#pendingOut = EMPTY;
+    this.#pendingOutLength = 0;
     this.#recorder.forget(this);
     try {
       closeSync(fd);

@@ -74,12 +74,20 @@ export async function replay(conversations: readonly RecordedConversation[], add
     resume?.();
   };
   const satisfied = (entry: Live): boolean => entry.ended || entry.outcome.connectError !== null || entry.receivedBytes + entry.forgiven >= entry.expectedBytes;
+  // The conversations still owed outbound bytes: a step waits until this is empty.
+  const owing = new Set<Live>();
+  const settle = (entry: Live): void => {
+    if (satisfied(entry)) owing.delete(entry);
+    else owing.add(entry);
+  };
   const waitForOutbound = async (): Promise<void> => {
     const deadline = Date.now() + options.timeoutMs;
-    while (!live.every(satisfied)) {
+    for (const entry of [...owing]) settle(entry);
+    while (owing.size > 0) {
       const left = deadline - Date.now();
       if (left <= 0) {
-        for (const entry of live) if (!satisfied(entry)) entry.forgiven = entry.expectedBytes - entry.receivedBytes;
+        for (const entry of owing) entry.forgiven = entry.expectedBytes - entry.receivedBytes;
+        owing.clear();
         return;
       }
       await new Promise<void>((resolve) => {
@@ -89,6 +97,7 @@ export async function replay(conversations: readonly RecordedConversation[], add
           resolve();
         };
       });
+      for (const entry of [...owing]) settle(entry);
     }
   };
   const serverEnded = (entry: Live, reset: boolean): void => {
@@ -105,6 +114,7 @@ export async function replay(conversations: readonly RecordedConversation[], add
     const entry = live[index]!;
     if (event.kind === 'out') {
       entry.expectedBytes += event.data.length;
+      settle(entry);
       continue;
     }
     if (event.kind === 'close' || event.kind === 'truncated') continue;
@@ -126,7 +136,8 @@ export async function replay(conversations: readonly RecordedConversation[], add
       continue;
     }
     entry.inboundDone += 1;
-    if (event.kind === 'in') await new Promise<void>((resolve) => socket.write(event.data, () => resolve()));
+    // Not awaited: writes on one socket stay in order, and the next step waits for what it depends on.
+    if (event.kind === 'in') socket.write(event.data);
     else if (event.kind === 'eof') socket.end();
     else if (event.kind === 'reset') {
       socket.resetAndDestroy();
