@@ -7,7 +7,7 @@
  */
 import { type ClassDeclaration, Node, type NewExpression, SyntaxKind } from 'ts-morph';
 import type { LegacyClass, ProjectAnalysis } from '../analyse/types';
-import { chainOf, type ChannelClassPlan, planChannelChain } from '../translations/channel-class';
+import { type ChainFacts, chainOf, channelCallSites, channelCallsIn, type ChannelClassPlan, planChannelChain } from '../translations/channel-class';
 import { constructedClasses } from '../translations/constructed-class';
 import { type ChannelServerPlan, planChannelServerChain } from '../translations/channel-server';
 import { planHandler, type PlanContext } from './handler';
@@ -62,6 +62,7 @@ export function chainDecisions(analysis: ProjectAnalysis, options: ChainOptions)
 
   // Channel chains the textbook forms leave.
   const chains: LegacyClass[][] = [];
+  const chainFacts = new Map<LegacyClass[], ChainFacts>();
   for (const root of all.filter((legacy) => legacy.direct && legacy.base === 'async_chat')) {
     const chain = chainOf(root, subclassesOf);
     if (textbookTakes(chain, options, subclassesOf)) continue;
@@ -76,6 +77,7 @@ export function chainDecisions(analysis: ProjectAnalysis, options: ChainOptions)
       continue;
     }
     chains.push(chain);
+    chainFacts.set(chain, result.facts);
     for (const plan of result.plans) decisions.channels.set(plan.node, plan);
   }
 
@@ -114,17 +116,46 @@ export function chainDecisions(analysis: ProjectAnalysis, options: ChainOptions)
     }
   }
 
+  // Channel calls made from code the rewrite does not translate would break: the chain stays.
+  const serverNodes = new Set<Node>([...serverRoots.values()].flatMap((root) => chainOf(root, subclassesOf).map((legacy) => legacy.node)));
+  for (const chain of chains) {
+    const facts = chainFacts.get(chain)!;
+    if (!decisions.channels.has(chain[0]!.node)) continue;
+    for (const file of analysis.files.values()) {
+      const outside = channelCallSites(file.sourceFile, facts).find((call) => {
+        const owner = call.getFirstAncestor((ancestor) => Node.isClassDeclaration(ancestor));
+        return owner === undefined || (!facts.nodes.has(owner) && !serverNodes.has(owner));
+      });
+      if (outside !== undefined) {
+        refuseChain(chain[0]!.node, `${outside.getExpression().getText()}() at ${file.path.split('/').pop()}:${outside.getStartLineNumber()} calls the channel from code the rewrite does not translate: migrate both together`);
+        break;
+      }
+    }
+  }
+
   // Servers that build class-preserved channels translate with them (or hold them back).
   for (const serverRoot of serverRoots.values()) {
     const chain = chainOf(serverRoot, subclassesOf);
-    const result = planChannelServerChain(chain, {
+    let result = planChannelServerChain(chain, {
       analysis,
       buildsChannel: (construction) => constructions.has(construction),
       indentUnit: options.indentUnit,
     });
     if (result.ok) {
-      for (const plan of result.plans) decisions.servers.set(plan.node, plan);
-      continue;
+      // The server's own calls on its channels (a broadcast) follow them to the writer.
+      const reasons = new Map<Node, string[]>();
+      for (const plan of result.plans) {
+        for (const chain of chains) {
+          const calls = channelCallsIn(plan.node, chainFacts.get(chain)!, /\.(ts|tsx|mts|cts)$/.test(plan.legacy.file));
+          plan.edits.push(...calls.edits);
+          if (calls.reasons.length > 0) reasons.set(plan.node, [...(reasons.get(plan.node) ?? []), ...calls.reasons]);
+        }
+      }
+      if (reasons.size === 0) {
+        for (const plan of result.plans) decisions.servers.set(plan.node, plan);
+        continue;
+      }
+      result = { ok: false, refusals: [...reasons].map(([node, list]) => ({ node: node as ClassDeclaration, rule: MARKER_RULES.legacyInternals, reasons: list })) };
     }
     for (const refusal of result.refusals) decisions.markers.set(refusal.node, markerOn(refusal.node, refusal.rule, refusal.reasons));
     for (const legacy of chain) if (!decisions.markers.has(legacy.node)) decisions.followers.add(legacy.node);

@@ -9,6 +9,7 @@ import type { FileAnalysis, LegacyClass, ProjectAnalysis } from '../analyse/type
 import { detectIndentUnit } from '../emit/text-edit';
 import { constructedClasses } from '../translations/constructed-class';
 import { chainDecisions } from './chains';
+import { planPreservedServerStarts } from './preserved-server-starts';
 import { planHandler } from './handler';
 import { MARKER_RULES, TRANSLATION_RULES } from './rules';
 import { planServer } from './server';
@@ -288,8 +289,6 @@ export function planFile(analysis: ProjectAnalysis, file: FileAnalysis): FilePla
     }
   }
 
-  const classServerLoops = new Map<Node, string>();
-
   // Clients (create_socket + connect): `const c = new Client(host, port, ...); await loop();`
   // -> `const c = new Client(...); await c.run(host, port);`.
   const clientLoops = new Map<Node, { replacement: string }>();
@@ -356,46 +355,19 @@ export function planFile(analysis: ProjectAnalysis, file: FileAnalysis): FilePla
   }
 
   // Class-preserved servers: `new SMTPServer(...)` starts with `await ....start()`.
-  for (const construction of file.sourceFile.getDescendantsOfKind(SyntaxKind.NewExpression)) {
-    const built = constructedClasses(construction).find((declaration) => chains.servers.has(declaration));
-    if (built === undefined || preserved.some((decision) => within(construction, (decision as { node: Node }).node))) continue;
-    const parent = construction.getParent();
-    const variable = Node.isVariableDeclaration(parent) ? parent : null;
-    const statement = variable !== null ? variable.getFirstAncestorByKind(SyntaxKind.VariableStatement) : Node.isExpressionStatement(parent) ? parent : undefined;
-    if (statement === undefined || !awaitAllowed(construction, file.path)) {
-      markers.push(marker(MARKER_RULES.legacyCallSite, `${construction.getExpression().getText()} now listens in start(), which returns a Promise: await it in an async function`, nearestStatement(construction)));
-      continue;
-    }
-    const block = statement.getParent();
-    const loopAfter = block === undefined ? undefined : loopStatementAfter(statement, block);
-    const started = `await ${construction.getText()}.start()`;
-    const name = variable?.getName() ?? 'server';
-    renames.push({ kind: 'rename', rules: [TRANSLATION_RULES.channelServer], node: construction, text: variable === null && loopAfter !== undefined ? `const ${name} = ${started}` : started });
-    if (loopAfter !== undefined) classServerLoops.set(loopAfter, `await ${name}.listener.serveForever();`);
-    // `server.socket.getsockname()`: the listening address is the streams server's now.
-    const scope = statement.getParent();
-    for (const access of variable === null || scope === undefined ? [] : scope.getDescendantsOfKind(SyntaxKind.PropertyAccessExpression)) {
-      const call = access.getParent()?.getParent();
-      if (access.getExpression().getText() !== name || access.getName() !== 'socket' || !Node.isCallExpression(call)) continue;
-      const method = (access.getParent() as Node & { getName?: () => string }).getName?.();
-      if (method !== 'getsockname') continue;
-      renames.push({ kind: 'rename', rules: [TRANSLATION_RULES.channelServer], node: call, text: `[${name}.listener.address().address, ${name}.listener.address().port]` });
-    }
-  }
+  const preservedStarts = planPreservedServerStarts(
+    file,
+    (declaration) => chains.servers.has(declaration),
+    (node) => preserved.some((decision) => within(node, (decision as { node: Node }).node)),
+  );
+  renames.push(...preservedStarts.renames);
+  markers.push(...preservedStarts.markers);
 
   // loop() after server starts.
   const loops: LoopCallPlan[] = [];
-  const handledUses = new Set<Node>();
+  const handledUses = new Set<Node>(preservedStarts.handledLoops);
   for (const use of file.uses) {
-    if (use.name !== 'loop') continue;
-    const statement = nearestStatement(use.node);
-    const replacement = classServerLoops.get(statement);
-    if (replacement === undefined) continue;
-    handledUses.add(use.node);
-    loops.push({ kind: 'loop-call', rules: [TRANSLATION_RULES.channelServer], statement, replacement });
-  }
-  for (const use of file.uses) {
-    if (use.name !== 'loop') continue;
+    if (use.name !== 'loop' || handledUses.has(use.node)) continue;
     const call = use.node.getParent();
     if (!Node.isCallExpression(call) || call.getExpression() !== use.node) continue;
     const awaitExpression = call.getParent();

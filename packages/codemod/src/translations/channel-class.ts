@@ -16,7 +16,7 @@ import { indentationAt, lineStart, type TextEdit } from '../emit/text-edit';
 import { MARKER_RULES, type MarkerRule, TRANSLATION_RULES, type TranslationRule } from '../plan/rules';
 import { readTerminator } from '../plan/terminator';
 import { LEGACY_INTERNALS, SHIM_CHANNEL_METHODS } from '../plan/legacy-members';
-import { typeDeclarations } from './constructed-class';
+import { instanceDeclarations } from './constructed-class';
 import {
   BUFFER_SIZE_STATE,
   inheritedCall,
@@ -28,7 +28,7 @@ import {
 } from './channel-members';
 
 /** Every name an async_chat subclass inherits (methods and attributes). */
-const SHIM_MEMBERS = new Set([...SHIM_CHANNEL_METHODS, ...LEGACY_INTERNALS, 'terminator', 'incoming', 'addr', 'connected', 'debug']);
+const SHIM_MEMBERS = new Set([...SHIM_CHANNEL_METHODS, ...LEGACY_INTERNALS, 'terminator', 'incoming', 'addr', 'connected', 'debug', '__repr__']);
 
 export interface ChannelClassPlan {
   kind: 'channel-class';
@@ -50,7 +50,7 @@ export interface ChannelRefusal {
   reasons: string[];
 }
 
-export type ChannelChainResult = { ok: true; plans: ChannelClassPlan[] } | { ok: false; refusals: ChannelRefusal[] };
+export type ChannelChainResult = { ok: true; plans: ChannelClassPlan[]; facts: ChainFacts } | { ok: false; refusals: ChannelRefusal[] };
 
 const TYPESCRIPT_FILE = /\.(ts|tsx|mts|cts)$/;
 
@@ -165,7 +165,7 @@ function owningFunction(node: Node): Node | undefined {
 
 /** A value the chain's class (or a subclass) instance has: `member` of a room, `other` typed as the handler. */
 function isChainInstance(expression: Node, facts: ChainFacts): boolean {
-  return typeDeclarations(expression).some((declaration) => facts.nodes.has(declaration));
+  return instanceDeclarations(expression).some((declaration) => facts.nodes.has(declaration));
 }
 
 /**
@@ -564,7 +564,11 @@ function rootDefaultMembers(facts: ChainFacts, shape: LoopShape, indentation: st
         members.push(`${indentation}found_terminator()${t(': void')} {\n${indentation}${unit}throw new Error('found_terminator() must be implemented in a subclass');\n${indentation}}`);
         break;
       case 'handle_close':
-        members.push(`${indentation}handle_close()${t(': void')} {\n${indentation}${unit}${w}.close();\n${indentation}}`);
+        // asyncore's default: close(), the chain's own when it has one.
+        members.push(`${indentation}handle_close()${t(': void')} {\n${indentation}${unit}${definedAnywhere(facts, 'close') ? 'this.close()' : `${w}.close()`};\n${indentation}}`);
+        break;
+      case '__repr__':
+        members.push(`${indentation}__repr__()${t(': string')} {\n${indentation}${unit}return \`<\${this.constructor.name}\${${w}.isClosing() ? '' : ' connected'}>\`;\n${indentation}}`);
         break;
       case 'handle_error':
         members.push(`${indentation}handle_error(error${t('?: unknown')})${t(': void')} {\n${indentation}${unit}console.error(error);\n${indentation}${unit}${shape.closeHook ? 'this.handle_close()' : `${w}.close()`};\n${indentation}}`);
@@ -576,8 +580,11 @@ function rootDefaultMembers(facts: ChainFacts, shape: LoopShape, indentation: st
         members.push(`${indentation}push(data${t(': Uint8Array')})${t(': void')} {\n${indentation}${unit}if (!${w}.isClosing()) ${w}.write(data);\n${indentation}}`);
         break;
       case 'close_when_done':
+        // asynchat: what was pushed goes out, then handle_close() runs.
+        members.push(`${indentation}close_when_done()${t(': void')} {\n${indentation}${unit}${w}.close();\n${indentation}${unit}this.handle_close();\n${indentation}}`);
+        break;
       case 'close':
-        members.push(`${indentation}${name}()${t(': void')} {\n${indentation}${unit}${w}.close();\n${indentation}}`);
+        members.push(`${indentation}close()${t(': void')} {\n${indentation}${unit}${w}.close();\n${indentation}}`);
         break;
       case 'set_terminator':
         members.push(`${indentation}set_terminator(terminator${t(': Terminator')})${t(': void')} {\n${indentation}${unit}this.terminator = terminator;\n${indentation}}`);
@@ -690,6 +697,15 @@ function readFacts(chain: LegacyClass[], analysis: ProjectAnalysis): ChainFacts 
   const rootDeclared = declared.get(root)!;
   for (const hook of ['collect_incoming_data', 'found_terminator']) if (!rootDeclared.has(hook)) facts.rootDefaults.add(hook);
   for (const hook of ['handle_close', 'handle_error', 'get_terminator']) if (!rootDeclared.has(hook) && allNames.has(hook)) facts.rootDefaults.add(hook);
+  const calledOnThis = (name: string): boolean => classes.some((node) => node.getDescendantsOfKind(SyntaxKind.CallExpression).some((call) => thisAccess(call.getExpression())?.name === name));
+  // A close() override runs when the channel ends (asyncore's default handle_close calls it), and
+  // close_when_done() ends in handle_close once the output is out: both need a method to call.
+  if (allNames.has('close')) {
+    if (!rootDeclared.has('close')) facts.rootDefaults.add('close');
+    if (!rootDeclared.has('handle_close')) facts.rootDefaults.add('handle_close');
+  }
+  if ((allNames.has('close') || allNames.has('handle_close')) && !allNames.has('close_when_done') && calledOnThis('close_when_done')) facts.rootDefaults.add('close_when_done');
+  if (!allNames.has('__repr__') && calledOnThis('__repr__')) facts.rootDefaults.add('__repr__');
   // A class above the one that defines a channel member calls it on `this`: the root gets the inherited behaviour.
   for (const name of ['push', 'close_when_done', 'close', 'set_terminator']) {
     if (rootDeclared.has(name) || !allNames.has(name)) continue;
@@ -749,7 +765,7 @@ export function planChannelChain(chain: LegacyClass[], analysis: ProjectAnalysis
   delete rootPlan.context;
   if (plans.some((plan) => plan.edits.some((edit) => edit.text.includes('.incoming')))) rootContext.usesIncoming.value = true;
   reshapeRoot(rootContext, shape, indentUnit(rootContext.node));
-  return { ok: true, plans };
+  return { ok: true, plans, facts };
 }
 
 /**
@@ -793,5 +809,26 @@ export function isChannelClassPlan(value: unknown): value is ChannelClassPlan {
   return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'channel-class';
 }
 
-export { translatePeerCalls };
+/**
+ * Channel calls on instances of the chain made from another class (a server's broadcast:
+ * `for (const c of this.channels.keys()) c.push(line)`): their edits, or why they cannot be made.
+ */
+export function channelCallsIn(scope: ClassDeclaration, facts: ChainFacts, typescript: boolean): { edits: TextEdit[]; reasons: string[] } {
+  const refusals = new Refusals();
+  const edits: TextEdit[] = [];
+  translatePeerCalls(scope, { facts, edits, refusals, typescript, owner: scope });
+  return { edits, reasons: refusals.byClass.get(scope)?.reasons ?? [] };
+}
+
+/** Calls of the channel API on instances of the chain under `scope` (anywhere), for a refusal's reason. */
+export function channelCallSites(scope: Node, facts: ChainFacts): CallExpression[] {
+  return scope.getDescendantsOfKind(SyntaxKind.CallExpression).filter((call) => {
+    const callee = call.getExpression();
+    if (!Node.isPropertyAccessExpression(callee)) return false;
+    const receiver = callee.getExpression();
+    if (receiver.getKind() === SyntaxKind.ThisKeyword || receiver.getKind() === SyntaxKind.SuperKeyword) return false;
+    return SHIM_MEMBERS.has(callee.getName()) && !definedAnywhere(facts, callee.getName()) && isChainInstance(receiver, facts);
+  });
+}
+
 export type { ChainFacts };

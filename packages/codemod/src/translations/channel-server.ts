@@ -7,7 +7,7 @@
  * `handle_accepted(conn, addr, reader)`: `conn` is now the connection's `StreamWriter`, so the
  * channel is built with exactly the arguments it was built with before, then run on the reader.
  */
-import { type ClassDeclaration, Node, type NewExpression, SyntaxKind } from 'ts-morph';
+import { type ClassDeclaration, type MethodDeclaration, Node, type NewExpression, SyntaxKind, type VariableStatement } from 'ts-morph';
 import type { LegacyClass, ProjectAnalysis } from '../analyse/types';
 import type { StreamsName } from '../emit/handler';
 import { indentationAt, type TextEdit } from '../emit/text-edit';
@@ -50,6 +50,8 @@ interface ServerContext {
   reasons: { rule: MarkerRule; reason: string }[];
   /** `new X(...)` builds a class-preserved channel. */
   buildsChannel: (construction: NewExpression) => boolean;
+  /** Statements the translation deletes (their inherited uses need no translation). */
+  removed: Node[];
   /** Members the server chain defines (inherited ones from dispatcher are translated). */
   chainMembers: Set<string>;
 }
@@ -121,77 +123,159 @@ function dropLocalsOnlyTheListeningCallsRead(context: ServerContext, constructor
   }
 }
 
+/**
+ * `handle_accept()` that calls `accept()` itself (medusa's servers): the statements that take the
+ * pair (`const pair = this.accept()`, its null check, `const [conn, addr] = pair`) go, and the
+ * method becomes `handle_accepted(conn, addr, reader)`: start() hands it the accepted connection.
+ * Returns the names of conn and addr, or null (with a reason) when the shape is another.
+ */
+function acceptedFromAccept(context: ServerContext, accept: MethodDeclaration): { connection: string; address: string } | null {
+  const text = context.node.getSourceFile().getFullText();
+  const statements = accept.getStatements();
+  const refuse = (reason: string): null => {
+    context.reasons.push({ rule: MARKER_RULES.manualOverride, reason: `overrides handle_accept() and calls accept() itself, ${reason}: move the channel construction into handle_accepted(conn, addr), then rerun` });
+    return null;
+  };
+  const calls = accept.getDescendantsOfKind(SyntaxKind.CallExpression).filter((call) => thisAccess(call.getExpression())?.name === 'accept');
+  if (calls.length !== 1) return refuse(`${calls.length} times`);
+  const first = statements.find((statement) => statement.getDescendantsOfKind(SyntaxKind.CallExpression).includes(calls[0]!));
+  if (first === undefined || !Node.isVariableStatement(first) || first.getDeclarations().length !== 1) return refuse('not as `const pair = this.accept()`');
+  const declaration = first.getDeclarations()[0]!;
+  const removed: Node[] = [first];
+  let pattern = declaration.getNameNode();
+  if (Node.isIdentifier(pattern)) {
+    // `const pair = this.accept(); if (pair === null) ...; const [conn, addr] = pair;`
+    const pair = pattern.getText();
+    const after = statements.slice(statements.indexOf(first) + 1);
+    const destructuring = after.find((statement) => Node.isVariableStatement(statement) && statement.getDeclarations().length === 1 && statement.getDeclarations()[0]!.getInitializer()?.getText() === pair);
+    if (destructuring === undefined) return refuse(`without unpacking ${pair} into [conn, addr]`);
+    for (const statement of after.slice(0, after.indexOf(destructuring))) {
+      if (Node.isIfStatement(statement) && new RegExp(`\\b${pair}\\b`).test(statement.getExpression().getText())) removed.push(statement);
+      else return refuse(`with ${statement.getText().split('\n')[0]} before unpacking ${pair}`);
+    }
+    removed.push(destructuring);
+    const uses = accept.getDescendantsOfKind(SyntaxKind.Identifier).filter((identifier) => identifier.getText() === pair);
+    if (uses.some((identifier) => !removed.some((statement) => identifier.getStart() >= statement.getStart() && identifier.getEnd() <= statement.getEnd()))) return refuse(`using ${pair} beyond unpacking it`);
+    pattern = (destructuring as VariableStatement).getDeclarations()[0]!.getNameNode();
+  }
+  if (!Node.isArrayBindingPattern(pattern)) return refuse('without unpacking [conn, addr]');
+  const [connection, address] = pattern.getElements().map((element) => (Node.isBindingElement(element) ? element.getName() : ''));
+  if (connection === undefined || address === undefined || connection === '' || address === '' || pattern.getElements().length !== 2) return refuse('without unpacking [conn, addr]');
+  for (const statement of removed) context.edits.push(removeLine(text, statement));
+  context.removed.push(...removed);
+  const parameters = context.typescript ? `${connection}: StreamWriter, ${address}: [host: string, port: number], reader: StreamReader` : `${connection}, ${address}, reader`;
+  const open = accept.getFirstChildByKindOrThrow(SyntaxKind.OpenParenToken);
+  const close = accept.getFirstChildByKindOrThrow(SyntaxKind.CloseParenToken);
+  context.edits.push({ start: accept.getNameNode().getStart(), end: accept.getNameNode().getEnd(), text: 'handle_accepted' });
+  context.edits.push({ start: open.getEnd(), end: close.getStart(), text: parameters });
+  return { connection, address };
+}
+
 /** Step: `handle_accepted(conn, addr)` builds the channel on the writer and returns its run(reader). */
 function runAcceptedChannels(context: ServerContext): void {
   const { node, typescript } = context;
   const text = node.getSourceFile().getFullText();
   const accept = node.getMethod('handle_accept');
+  const acceptedMethod = node.getMethod('handle_accepted');
+  let method: MethodDeclaration;
   if (accept !== undefined && accept.getBody() !== undefined) {
-    context.reasons.push({
-      rule: MARKER_RULES.manualOverride,
-      reason: 'overrides handle_accept() and calls accept() itself: move the channel construction into handle_accepted(conn, addr), then rerun',
-    });
-    return;
+    if (acceptedMethod !== undefined) {
+      context.reasons.push({ rule: MARKER_RULES.manualOverride, reason: 'overrides both handle_accept() and handle_accepted()' });
+      return;
+    }
+    if (acceptedFromAccept(context, accept) === null) return;
+    method = accept;
+  } else {
+    if (acceptedMethod === undefined || acceptedMethod.getBody() === undefined) return;
+    method = acceptedMethod;
+    const [connection, address] = method.getParameters();
+    if (connection === undefined || address === undefined) {
+      context.reasons.push({ rule: MARKER_RULES.unrecognisedServer, reason: 'handle_accepted() does not take (conn, addr)' });
+      return;
+    }
+    if (typescript) context.edits.push({ start: connection.getStart(), end: connection.getEnd(), text: `${connection.getName()}: StreamWriter` });
+    context.edits.push({ start: address.getEnd(), end: address.getEnd(), text: `, ${typescript ? 'reader: StreamReader' : 'reader'}` });
   }
-  const accepted = node.getMethod('handle_accepted');
-  if (accepted === undefined || accepted.getBody() === undefined) return;
-  const body = accepted.getBodyOrThrow();
+  const name = method === accept ? 'handle_accept()' : 'handle_accepted()';
+  const body = method.getBodyOrThrow();
   if (!Node.isBlock(body)) return;
   const statements = body.getStatements();
-  const [connection, address] = accepted.getParameters();
-  if (connection === undefined || address === undefined) {
-    context.reasons.push({ rule: MARKER_RULES.unrecognisedServer, reason: 'handle_accepted() does not take (conn, addr)' });
-    return;
-  }
   const constructions = body.getDescendantsOfKind(SyntaxKind.NewExpression).filter(context.buildsChannel);
   if (constructions.length !== 1) {
-    context.reasons.push({ rule: MARKER_RULES.unrecognisedServer, reason: `handle_accepted() builds ${constructions.length} channels where the rewrite follows exactly one` });
+    context.reasons.push({ rule: MARKER_RULES.unrecognisedServer, reason: `${name} builds ${constructions.length} channels where the rewrite follows exactly one` });
     return;
   }
-  if (body.getDescendantsOfKind(SyntaxKind.ReturnStatement).length > 0) {
-    context.reasons.push({ rule: MARKER_RULES.unrecognisedServer, reason: 'handle_accepted() returns early' });
+  if (body.getDescendantsOfKind(SyntaxKind.ReturnStatement).some((statement) => statement.getFirstAncestor((ancestor) => Node.isFunctionLikeDeclaration(ancestor) || Node.isArrowFunction(ancestor)) === method)) {
+    context.reasons.push({ rule: MARKER_RULES.unrecognisedServer, reason: `${name} returns early` });
     return;
   }
   const construction = constructions[0]!;
   const holder = construction.getParent();
   const statement = construction.getFirstAncestor((ancestor) => statements.includes(ancestor as never));
   if (statement === undefined) {
-    context.reasons.push({ rule: MARKER_RULES.unrecognisedServer, reason: 'the channel is built inside a nested block of handle_accepted()' });
+    context.reasons.push({ rule: MARKER_RULES.unrecognisedServer, reason: `the channel is built inside a nested block of ${name}` });
     return;
   }
   let running: string;
   // Insertions around the construction, so that edits inside its arguments stay disjoint.
-  const wrap = (before: string): void => {
-    context.edits.push({ start: construction.getStart(), end: construction.getStart(), text: before });
+  const insert = (at: number, inserted: string): void => {
+    context.edits.push({ start: at, end: at, text: inserted });
   };
   if (Node.isExpressionStatement(holder) && statement === statements[statements.length - 1]) {
-    wrap('return ');
-    context.edits.push({ start: construction.getEnd(), end: construction.getEnd(), text: '.run(reader)' });
+    insert(construction.getStart(), 'return ');
+    insert(construction.getEnd(), '.run(reader)');
     running = '';
   } else if (Node.isVariableDeclaration(holder) && Node.isIdentifier(holder.getNameNode())) {
     running = `${holder.getName()}.run(reader)`;
   } else if (Node.isBinaryExpression(holder) && holder.getRight() === construction && Node.isExpressionStatement(holder.getParent())) {
     running = `${holder.getLeft().getText()}.run(reader)`;
   } else if (Node.isExpressionStatement(holder)) {
-    wrap('const channel = ');
+    insert(construction.getStart(), 'const channel = ');
     running = 'channel.run(reader)';
   } else {
-    context.reasons.push({ rule: MARKER_RULES.unrecognisedServer, reason: `the channel built in handle_accepted() is used as ${holder?.getKindName() ?? 'a value'}` });
-    return;
+    // Built inside an expression (`this.channels.set(new X(...), 1)`): built first, into a constant.
+    const indentation = indentationAt(text, statement.getStart());
+    context.edits.push({ start: construction.getStart(), end: construction.getEnd(), text: 'channel' });
+    insert(statement.getStart(), `const channel = ${construction.getText()};\n${indentation}`);
+    running = 'channel.run(reader)';
+    if (construction.getDescendantsOfKind(SyntaxKind.PropertyAccessExpression).some((access) => thisAccess(access)?.name === '_map')) {
+      context.reasons.push({ rule: MARKER_RULES.unrecognisedServer, reason: `the channel built inside an expression of ${name} is given the socket map` });
+      return;
+    }
   }
   if (running !== '') {
     const last = statements[statements.length - 1]!;
-    context.edits.push({ start: last.getEnd(), end: last.getEnd(), text: `\n${indentationAt(text, last.getStart())}return ${running};` });
+    insert(last.getEnd(), `\n${indentationAt(text, last.getStart())}return ${running};`);
   }
   if (typescript) {
-    context.edits.push({ start: connection.getStart(), end: connection.getEnd(), text: `${connection.getName()}: StreamWriter` });
     context.streamsNames.add('StreamWriter');
     context.streamsNames.add('StreamReader');
   }
-  const readerParameter = typescript ? 'reader: StreamReader' : 'reader';
-  context.edits.push({ start: address.getEnd(), end: address.getEnd(), text: `, ${readerParameter}` });
-  const returnType = accepted.getReturnTypeNode();
+  const returnType = method.getReturnTypeNode();
   if (typescript && returnType !== undefined) context.edits.push({ start: returnType.getStart(), end: returnType.getEnd(), text: 'Promise<void>' });
+}
+
+/**
+ * Step: `readable()` / `writable()` that return a constant only tuned asyncore's polling of the
+ * listening socket; a streams server does not poll: they go.
+ */
+function dropConstantPolling(context: ServerContext): void {
+  const text = context.node.getSourceFile().getFullText();
+  for (const method of context.node.getMethods()) {
+    if (!['readable', 'writable'].includes(method.getName())) continue;
+    const statements = method.getStatements();
+    const only = statements.length === 1 ? statements[0] : undefined;
+    const value = only !== undefined && Node.isReturnStatement(only) ? only.getExpression() : undefined;
+    if (value === undefined || !(Node.isNumericLiteral(value) || Node.isTrueLiteral(value) || Node.isFalseLiteral(value))) continue;
+    const comments = method.getLeadingCommentRanges();
+    const edit = removeLine(text, method);
+    const from = comments.length > 0 ? text.lastIndexOf('\n', comments[0]!.getPos() - 1) + 1 : edit.start;
+    // The blank line before the member goes with it.
+    const blank = text.lastIndexOf('\n', from - 2) + 1;
+    const start = text.slice(blank, from).trim() === '' && blank < from ? blank : from;
+    context.edits.push({ ...edit, start });
+    context.removed.push(method);
+  }
 }
 
 /** Step: what the server inherited from dispatcher and still calls. */
@@ -201,6 +285,7 @@ function translateInheritedMembers(context: ServerContext): void {
   for (const access of node.getDescendantsOfKind(SyntaxKind.PropertyAccessExpression)) {
     const member = thisAccess(access);
     if (member === null || context.chainMembers.has(member.name) || member.name === LISTENER || member.name === BIND_ADDRESS) continue;
+    if (context.removed.some((statement) => access.getStart() >= statement.getStart() && access.getEnd() <= statement.getEnd())) continue;
     const parent = access.getParent();
     const call = Node.isCallExpression(parent) && parent.getExpression() === access ? parent : null;
     const constructorCall = call !== null && access.getFirstAncestor((ancestor) => Node.isConstructorDeclaration(ancestor)) !== undefined && ['create_socket', 'set_reuse_addr', 'listen', 'bind'].includes(member.name);
@@ -299,8 +384,10 @@ export function planChannelServerChain(
   chain.forEach((legacy, index) => {
     const node = classes[index]!;
     const typescript = TYPESCRIPT_FILE.test(legacy.file);
-    const context: ServerContext = { node, typescript, edits: [], streamsNames: new Set(), reasons: [], buildsChannel: options.buildsChannel, chainMembers };
+    const context: ServerContext = { node, typescript, edits: [], streamsNames: new Set(), reasons: [], buildsChannel: options.buildsChannel, chainMembers, removed: [] };
+    dropConstantPolling(context);
     for (const name of declared.get(node)!) {
+      if (context.removed.some((member) => Node.isMethodDeclaration(member) && member.getName() === name)) continue;
       if (SOCKET_LEVEL_MEMBERS.has(name) || ['handle_connect', 'handle_close', 'readable', 'writable'].includes(name)) {
         context.reasons.push({ rule: MARKER_RULES.manualOverride, reason: `overrides ${name}(), which a listening streams server does not call` });
       }
@@ -310,7 +397,8 @@ export function planChannelServerChain(
     runAcceptedChannels(context);
     translateInheritedMembers(context);
     const above = new Set(classes.slice(0, index).flatMap((ancestor) => [...declared.get(ancestor)!]));
-    context.edits.push(...staleOverrideEdits(node, above));
+    const inRemoved = (edit: TextEdit): boolean => context.removed.some((member) => edit.start >= member.getStart() && edit.end <= member.getEnd());
+    context.edits.push(...staleOverrideEdits(node, above).filter((edit) => !inRemoved(edit)));
     if (context.reasons.length > 0) {
       const rule = context.reasons.find((entry) => entry.rule === MARKER_RULES.manualOverride)?.rule ?? context.reasons[0]!.rule;
       refusals.push({ node, rule, reasons: [...new Set(context.reasons.map((entry) => entry.reason))] });

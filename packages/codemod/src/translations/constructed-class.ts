@@ -82,6 +82,60 @@ function classesOfValue(expression: Node, depth: number): Node[] {
   });
 }
 
+/** The type arguments of a collection's declared type (`Map<K, V>`, `Set<T>`, `T[]`), by annotation or `new Map<K, V>()`. */
+function collectionArguments(collection: Node, depth: number): Node[] {
+  if (depth > MAX_DEPTH) return [];
+  const target = Node.isPropertyAccessExpression(collection) ? collection.getNameNode() : collection;
+  if (!Node.isIdentifier(target)) return [];
+  for (const declaration of declarationsOf(target)) {
+    if (!(Node.isVariableDeclaration(declaration) || Node.isPropertyDeclaration(declaration) || Node.isParameterDeclaration(declaration))) continue;
+    const typeNode = declaration.getTypeNode();
+    if (typeNode !== undefined && Node.isArrayTypeNode(typeNode)) return [typeNode.getElementTypeNode()];
+    if (typeNode !== undefined && Node.isTypeReference(typeNode)) return typeNode.getTypeArguments();
+    const initializer = declaration.getInitializer();
+    if (initializer !== undefined && Node.isNewExpression(initializer)) return initializer.getTypeArguments();
+  }
+  return [];
+}
+
+/** Classes of the elements `for (const x of collection)` visits: a Set's or array's items, a Map's keys() or values(). */
+function elementClasses(collection: Node, depth: number): Node[] {
+  const callee = Node.isCallExpression(collection) ? collection.getExpression() : undefined;
+  if (callee !== undefined && Node.isPropertyAccessExpression(callee)) {
+    const access = callee;
+    const args = collectionArguments(access.getExpression(), depth + 1);
+    if (access.getName() === 'keys' && args.length === 2) return classesOfTypeNode(args[0], depth + 1);
+    if (access.getName() === 'values') return classesOfTypeNode(args[args.length - 1], depth + 1);
+    return [];
+  }
+  const args = collectionArguments(collection, depth + 1);
+  return args.length === 1 ? classesOfTypeNode(args[0], depth + 1) : [];
+}
+
+/** Classes an instance-valued expression can be an instance of, followed by hand (annotations, `new`, for-of). */
+function instanceClasses(expression: Node, depth: number): Node[] {
+  if (depth > MAX_DEPTH) return [];
+  if (Node.isParenthesizedExpression(expression) || Node.isNonNullExpression(expression) || Node.isAsExpression(expression)) return instanceClasses(expression.getExpression(), depth + 1);
+  if (Node.isNewExpression(expression)) return classesOfValue(expression.getExpression(), depth + 1);
+  const target = Node.isPropertyAccessExpression(expression) ? expression.getNameNode() : expression;
+  if (!Node.isIdentifier(target)) return [];
+  return declarationsOf(target).flatMap((declaration) => {
+    if (!(Node.isVariableDeclaration(declaration) || Node.isPropertyDeclaration(declaration) || Node.isParameterDeclaration(declaration))) return [];
+    const annotated = classesOfTypeNode(declaration.getTypeNode(), depth + 1);
+    if (annotated.length > 0) return annotated;
+    const loop = declaration.getParent()?.getParent();
+    if (Node.isVariableDeclaration(declaration) && Node.isForOfStatement(loop)) return elementClasses(loop.getExpression(), depth + 1);
+    const initializer = declaration.getInitializer();
+    return initializer === undefined ? [] : instanceClasses(initializer, depth + 1);
+  });
+}
+
+/** The declarations of what an instance-valued expression is: by type, or followed by hand when the type is unknown. */
+export function instanceDeclarations(expression: Node): Node[] {
+  const typed = typeDeclarations(expression);
+  return typed.length > 0 ? typed : instanceClasses(expression, 0);
+}
+
 /** The class declarations `construction` can build (by type, or followed by hand when the type is unknown). */
 export function constructedClasses(construction: NewExpression): Node[] {
   const typed = typeDeclarations(construction);
