@@ -69,8 +69,11 @@ async function until(condition: () => boolean): Promise<void> {
   }
 }
 
-async function verify(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number; stdout: string; stderr: string }> {
-  const io = memoryIo({ cwd: root, env: { ...env, NO_COLOR: '1' } });
+/** The environment without FORCE_COLOR (CI may set it), and NO_COLOR: plain text unless a test asks. */
+const { FORCE_COLOR: _force, ...plainEnv } = process.env;
+
+async function verify(args: string[], env: NodeJS.ProcessEnv = { ...plainEnv, NO_COLOR: '1' }): Promise<{ code: number; stdout: string; stderr: string }> {
+  const io = memoryIo({ cwd: root, env });
   const code = await main(['verify', ...args], io);
   return { code, stdout: io.output(), stderr: io.errors() };
 }
@@ -248,7 +251,7 @@ describe('an SMTP session on the real smtpd port (interactive: each command wait
       [path.join(port.outDir, 'main.js'), '-n', '-c', 'RecordingServer'],
       { ...port.env, PORT: '0' },
     );
-    const result = await verify([recording, '--run', `${JSON.stringify(process.execPath)} ${JSON.stringify(path.join(port.outDir, 'main.js'))} -n -c RecordingServer`], { ...process.env, ...port.env });
+    const result = await verify([recording, '--run', `${JSON.stringify(process.execPath)} ${JSON.stringify(path.join(port.outDir, 'main.js'))} -n -c RecordingServer`], { ...plainEnv, ...port.env, NO_COLOR: '1' });
     expect(result.stderr).not.toContain('error');
     expect(result.stdout).toContain('1 conversations, 1 matched');
     expect(result.code).toBe(0);
@@ -281,6 +284,13 @@ describe('usage and setup errors (exit 2)', () => {
     expect(exits.stderr).toContain('starting');
     const silent = await verify([echoRecording, '--run', 'sleep 5', '--start-timeout', '300']);
     expect(silent).toMatchObject({ code: 2, stderr: expect.stringContaining('nothing accepted connections on port') });
+  });
+
+  test('colours: off with NO_COLOR, on with FORCE_COLOR=1 even into a pipe', async () => {
+    const plain = await verify([echoRecording, '--run', candidate('changed-byte')]);
+    expect(plain.stdout).not.toContain('\u001b[');
+    const forced = await verify([echoRecording, '--run', candidate('changed-byte')], { ...process.env, NO_COLOR: '', FORCE_COLOR: '1' });
+    expect(forced.stdout).toContain('\u001b[31m');
   });
 
   test('--help, --version', async () => {
