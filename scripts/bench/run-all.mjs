@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const flags = process.argv.slice(2).filter((flag) => flag !== '--');
-const benchmarks = ['streams', 'frame-ceiling', 'shim', 'shim-bulk', 'recording', 'check', 'rewrite'];
+const benchmarks = ['streams', 'frame-ceiling', 'shim', 'shim-bulk', 'recording', 'check', 'rewrite', 'eslint-plugin'];
 
 let failed = 0;
 for (const name of benchmarks) {
