@@ -236,8 +236,9 @@ export function planFile(analysis: ProjectAnalysis, file: FileAnalysis): FilePla
       }
       const legacyOwner = markers.find((decision) => Node.isClassDeclaration(decision.anchor) && within(reference, decision.anchor));
       if (legacyOwner !== undefined) {
+        // Built by a class that stays for a person: it stays too, and that class's marker says why.
         handlers.delete(name);
-        markers.push(marker(MARKER_RULES.legacyCallSite, `built by ${(legacyOwner.anchor as ClassDeclaration).getName() ?? 'a class'}, which is left for a person; migrate both together`, handler.node));
+        heldBack.push(handler.node);
         reverted = true;
         break;
       }
@@ -400,9 +401,17 @@ export function planFile(analysis: ProjectAnalysis, file: FileAnalysis): FilePla
   const translated: Node[] = [...handlers.values()].map((handler) => handler.node as Node).concat(servers.map((server) => server.node), preserved.map((decision) => (decision as { node: Node }).node));
   const marked: Node[] = markers.map((decision) => decision.anchor).concat(heldBack);
   // loop() that serves a class held back by a marker elsewhere follows from that marker: none of its own.
-  const servesHeldBack = file.sourceFile.getDescendantsOfKind(SyntaxKind.NewExpression).some((construction) => {
-    return constructedClasses(construction).some((declaration) => chains.markers.has(declaration) || chains.followers.has(declaration));
-  });
+  const staysLegacy = (declaration: Node): boolean => {
+    if (chains.markers.has(declaration) || chains.followers.has(declaration)) return true;
+    if (!Node.isClassDeclaration(declaration)) return false;
+    const legacy = allClasses.find((candidate) => candidate.node === declaration);
+    if (legacy === undefined) return false;
+    if (legacy.file === file.path) return marked.some((node) => node === declaration) || heldBack.includes(declaration);
+    const other = analysis.files.get(legacy.file);
+    const otherPlan = other === undefined ? null : cachedPlan(analysis, other);
+    return otherPlan !== null && !otherPlan.decisions.some((decision) => 'node' in decision && decision.node === declaration && decision.kind !== 'rename');
+  };
+  const servesHeldBack = file.sourceFile.getDescendantsOfKind(SyntaxKind.NewExpression).some((construction) => constructedClasses(construction).some(staysLegacy));
   for (const use of file.uses) {
     if (handledUses.has(use.node)) continue;
     if (translated.some((node) => within(use.node, node)) || marked.some((node) => within(use.node, node))) continue;

@@ -43,6 +43,9 @@ function buildServerPlan(legacy: LegacyClass, node: ClassDeclaration, handlers: 
   const members = node.getMembers();
   const constructorNode = node.getConstructors().find((candidate) => candidate.getBody() !== undefined);
   const accepted = node.getMethod('handle_accepted');
+  if (constructorNode === undefined && accepted !== undefined) {
+    refuse('no constructor: the server is set up from outside (create_socket / bind / listen on the instance); move those calls into a constructor, then rerun');
+  }
   if (constructorNode === undefined || accepted === undefined) refuse('no constructor + handle_accepted(sock, addr) pair');
   for (const member of members) {
     if (member !== constructorNode && member !== accepted && !(Node.isConstructorDeclaration(member) && member.getBody() === undefined)) {
