@@ -37,6 +37,9 @@ Selection:
 
 Safety:
   --allow-dirty      write even when files under the target have uncommitted git changes
+  --frame-limit <bytes>
+                     the readers' limit in migrated servers and clients (default: none,
+                     as in asynchat: frames of any length are read)
                      (tracked files modified, staged or not, and untracked files that are not
                      ignored). Without it, such a target is refused with exit 2 and the files
                      are named, so that the rewrite lands as one reviewable diff. A target

@@ -26,6 +26,13 @@ import { runWorkers } from '../rewrite/workers';
 import { dealGroups } from '../rewrite/import-components';
 import { selectRewriteFiles, type RewriteSelection, type SelectionRequest } from '../rewrite/select-files';
 
+/** Translations that make readers (startServer, openConnection): where `limit` is emitted. */
+const READER_RULES = new Set(['start-server', 'open-connection']);
+
+/** Said once per run: migrated readers keep asynchat's unbounded frames unless asked. */
+export const UNBOUNDED_FRAMES_NOTE =
+  "note: migrated servers and clients read frames of any length, as asynchat did (limit: Infinity); bound them with --frame-limit <bytes> once you know your longest frame (docs/migration.md, 'Message size')";
+
 const REWRITE_OPTIONS = {
   ...FILE_SELECTION_OPTIONS,
   dry: { type: 'boolean' },
@@ -33,6 +40,7 @@ const REWRITE_OPTIONS = {
   json: { type: 'boolean' },
   jobs: { type: 'string', short: 'j' },
   'allow-dirty': { type: 'boolean' },
+  'frame-limit': { type: 'string' },
 } as const;
 
 /**
@@ -86,6 +94,8 @@ interface RewriteOptions {
   errorOnUnmatchedPattern: boolean;
   /** False when no path was given (the current directory, which may hold no source file). */
   pathsNamed: boolean;
+  /** --frame-limit: the readers' `limit` in migrated code; null keeps asynchat's unbounded frames. */
+  frameLimit: number | null;
 }
 
 function parseOptions(argv: string[], cwd: string): RewriteOptions | 'help' | 'version' {
@@ -99,6 +109,10 @@ function parseOptions(argv: string[], cwd: string): RewriteOptions | 'help' | 'v
   if (jobsText !== undefined) {
     if (!/^\d+$/.test(jobsText) || Number(jobsText) < 1) throw new UsageError(`--jobs expects a whole number of at least 1, got '${jobsText}'`);
     jobs = Number(jobsText);
+  }
+  const frameLimitText = stringOption(values, 'frame-limit');
+  if (frameLimitText !== undefined && (!/^\d+$/.test(frameLimitText) || Number(frameLimitText) < 1)) {
+    throw new UsageError(`--frame-limit expects a number of bytes of at least 1, got '${frameLimitText}'`);
   }
   const shardText = stringOption(values, 'shard');
   const tsconfig = stringOption(values, 'tsconfig');
@@ -119,6 +133,7 @@ function parseOptions(argv: string[], cwd: string): RewriteOptions | 'help' | 'v
     quiet: booleanOption(values, 'quiet'),
     errorOnUnmatchedPattern: !booleanOption(values, 'no-error-on-unmatched-pattern'),
     pathsNamed: positionals.length > 0,
+    frameLimit: frameLimitText === undefined ? null : Number(frameLimitText),
   };
 }
 
@@ -246,6 +261,9 @@ async function rewrite(options: RewriteOptions, io: CliIo, dependencies: Rewrite
       if (outcome.status === 'error' || (outcome.status !== 'unchanged' && !options.quiet)) listSink.write(`${fileLine(outcome, io.cwd, listColors)}\n`);
     }
     if (!options.quiet) listSink.write(`${listColors.bold(summary)}\n`);
+    if (!options.quiet && options.frameLimit === null && reported.some((outcome) => outcome.rules.some((rule) => READER_RULES.has(rule)))) {
+      listSink.write(`${UNBOUNDED_FRAMES_NOTE}\n`);
+    }
   }
   if (totals.error > 0) return 2;
   if (options.check && wouldChange) return 1;
@@ -267,7 +285,8 @@ function planShares(options: RewriteOptions, selection: RewriteSelection, cwd: s
   const jobs = Math.max(1, Math.min(options.jobs ?? automatic, groups.length));
   const shares = jobs === 1 ? [groups] : dealGroups(groups, jobs);
   const tsconfig = selection.tsconfig ?? options.tsconfig;
-  return shares.map((share) => ({ groups: share, selected: selection.selected, mode: options.mode, cwd, ...(tsconfig ? { tsconfig } : {}) }));
+  const frameLimit = options.frameLimit === null ? {} : { frameLimit: options.frameLimit };
+  return shares.map((share) => ({ groups: share, selected: selection.selected, mode: options.mode, cwd, ...(tsconfig ? { tsconfig } : {}), ...frameLimit }));
 }
 
 /** The refusal text when the target has uncommitted changes and --allow-dirty is absent; null to go on. */

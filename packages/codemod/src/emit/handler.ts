@@ -13,6 +13,8 @@ export interface EmitOptions {
   typescript: boolean;
   /** One level of indentation in this file. */
   indentUnit: string;
+  /** The readers' `limit` as source text ('Infinity': asynchat's unbounded frames). */
+  frameLimit: string;
 }
 
 /** Names from `@asynchat/streams` a piece of emitted code needs. */
@@ -35,7 +37,7 @@ function runStatements(text: string, plan: HandlerPlan, indentation: string, opt
   if (plan.client !== null) {
     const hostPart = plan.client.host === 'host' ? 'host' : `host: ${plan.client.host}`;
     const portPart = plan.client.port === 'port' ? 'port' : `port: ${plan.client.port}`;
-    lines.push(`${indentation}const { reader, writer } = await openConnection({ ${hostPart}, ${portPart} });`);
+    lines.push(`${indentation}const { reader, writer } = await openConnection({ ${hostPart}, ${portPart}, limit: ${options.frameLimit} });`);
   }
   if (plan.writerField) lines.push(`${indentation}this.writer = writer;`);
   if (plan.prologue !== null) lines.push(movedBodyText(text, plan.prologue, indentation));

@@ -7,10 +7,10 @@ import type { EmitOptions, EmittedCode, StreamsName } from './handler';
 import { indentationAt, type TextEdit, wholeLineRange } from './text-edit';
 
 /** `{ host, port }` when the expressions are those names, else `{ host: expr, port: expr }`. */
-function listenOptions(host: string, port: string): string {
+function listenOptions(host: string, port: string, limit: string): string {
   const hostPart = host === 'host' ? 'host' : `host: ${host}`;
   const portPart = port === 'port' ? 'port' : `port: ${port}`;
-  return `{ ${hostPart}, ${portPart} }`;
+  return `{ ${hostPart}, ${portPart}, limit: ${limit} }`;
 }
 
 export function emitServer(text: string, plan: ServerPlan, options: EmitOptions): EmittedCode {
@@ -32,7 +32,7 @@ export function emitServer(text: string, plan: ServerPlan, options: EmitOptions)
   const code = [
     `${exported}function ${plan.functionName}(${parameters.join(', ')})${returnType} {`,
     ...plan.locals.map((local) => `${inner}const ${local.name} = ${local.initializer};`),
-    `${inner}return startServer(${connection}, ${listenOptions(plan.host, plan.port)});`,
+    `${inner}return startServer(${connection}, ${listenOptions(plan.host, plan.port, options.frameLimit)});`,
     `${indentation}}`,
   ].join('\n');
   const streamsNames = new Set<StreamsName>(['startServer']);

@@ -56,7 +56,16 @@ function plural(count: number, word: string): string {
 }
 
 /** Rewrites one analysed file. Never throws: an internal failure is reported as status 'error'. */
-export function rewriteFile(analysis: ProjectAnalysis, file: FileAnalysis): FileRewrite {
+/** How a file is rewritten, beyond what the analysis says. */
+export interface RewriteFileOptions {
+  /**
+   * The `limit` emitted where migrated code makes its readers (startServer, openConnection), as
+   * source text: 'Infinity' (the default) keeps asynchat's unbounded frames.
+   */
+  frameLimit?: string;
+}
+
+export function rewriteFile(analysis: ProjectAnalysis, file: FileAnalysis, rewriteOptions: RewriteFileOptions = {}): FileRewrite {
   const before = file.sourceFile.getFullText();
   const unchanged = (status: FileStatus, message: string, rules: string[] = []): FileRewrite => ({
     file: file.path,
@@ -73,7 +82,7 @@ export function rewriteFile(analysis: ProjectAnalysis, file: FileAnalysis): File
   }
   try {
     const plan = planFile(analysis, file);
-    const options = { typescript: plan.typescript, indentUnit: detectIndentUnit(before) };
+    const options = { typescript: plan.typescript, indentUnit: detectIndentUnit(before), frameLimit: rewriteOptions.frameLimit ?? 'Infinity' };
     const edits: TextEdit[] = [];
     const streamsNames = new Set<StreamsName>();
     const rules = new Set<string>();

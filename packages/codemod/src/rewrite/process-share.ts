@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { relative, sep } from 'node:path';
 import type { AnalyseOptions, FileAnalysis, ProjectAnalysis } from '../analyse/types';
-import type { FileRewrite } from './engine';
+import type { FileRewrite, RewriteFileOptions } from './engine';
 import { batchGroups } from './analysis-batches';
 import { unifiedDiff } from './diff';
 import type { FileOutcome } from './outcome';
@@ -16,7 +16,7 @@ export type RewriteMode = 'write' | 'dry' | 'check';
 /** The analysis and the transformation, passed in so that tests can run the pipeline on a stub. */
 export interface RewriteEngine {
   analyseProject(options: AnalyseOptions): ProjectAnalysis;
-  rewriteFile(analysis: ProjectAnalysis, file: FileAnalysis): FileRewrite;
+  rewriteFile(analysis: ProjectAnalysis, file: FileAnalysis, options?: RewriteFileOptions): FileRewrite;
 }
 
 /** One process's (or worker's) part of a run. Plain data: it crosses the worker boundary. */
@@ -32,6 +32,8 @@ export interface ShareRequest {
   mode: RewriteMode;
   /** Diffs name files relative to this directory. */
   cwd: string;
+  /** --frame-limit: the readers' `limit` in migrated code (absent: unbounded, as asynchat). */
+  frameLimit?: number;
 }
 
 export interface ShareProgress {
@@ -178,7 +180,7 @@ function processFile(request: ShareRequest, engine: RewriteEngine, analysis: Pro
   const file = fileAnalysis.path;
   let rewrite: FileRewrite;
   try {
-    rewrite = engine.rewriteFile(analysis, fileAnalysis);
+    rewrite = engine.rewriteFile(analysis, fileAnalysis, request.frameLimit === undefined ? {} : { frameLimit: String(request.frameLimit) });
   } catch (error) {
     return { outcome: errorOutcome(file, `the rewrite failed, file left untouched: ${describe(error)}`) };
   }
