@@ -378,7 +378,7 @@ export class StreamReader implements AsyncIterable<Buffer> {
       if (buffered > 0) {
         if (none) return { data: this.take(Math.min(buffered, PART_CHUNK)), end: false };
         if (counted !== null) return buffered >= counted ? { data: this.take(counted), end: true } : { data: this.takeRest(), end: false };
-        const frame = this.pollFrameUnbounded(separators!);
+        const frame = this.takeWholeFrame(separators!);
         if (frame !== null) return { data: frame, end: true };
         let held = 0;
         for (const separator of separators!) held = Math.max(held, this.buffer.prefixAtEnd(separator));
@@ -390,7 +390,7 @@ export class StreamReader implements AsyncIterable<Buffer> {
   }
 
   /** A whole frame at the front of the buffer, separator removed, however long; null when none. */
-  private pollFrameUnbounded(separators: readonly Buffer[]): Buffer | null {
+  private takeWholeFrame(separators: readonly Buffer[]): Buffer | null {
     const buffer = this.buffer;
     const fast = buffer.takeFrameInFirstChunk(separators, true, Infinity);
     if (fast !== null) {
