@@ -79,9 +79,16 @@ export function planFile(analysis: ProjectAnalysis, file: FileAnalysis): FilePla
   const plan: FilePlan = { file: file.path, decisions, typescript, commonJs: isCommonJs(file) };
 
   if (file.reexportsOnly) {
+    // Needed while a file that stays legacy imports it (that file's marker is the cause); once
+    // every importer migrates, deleting it is the step left.
     const first = file.sourceFile.getStatements()[0];
-    if (first !== undefined) {
-      decisions.push(marker(MARKER_RULES.legacyReexport, 're-exports @asynchat/shim; delete this module once nothing imports it', first));
+    const importers = [...analysis.files.values()].filter((other) => other !== file && other.imports.some((site) => site.viaLocalModule === file.path));
+    const stillNeeded = importers.some((importer) => {
+      const importerPlan = cachedPlan(analysis, importer);
+      return importerPlan === null || importerPlan.staysLegacy === true;
+    });
+    if (first !== undefined && !stillNeeded) {
+      decisions.push(marker(MARKER_RULES.legacyReexport, 're-exports @asynchat/shim and nothing imports it once the rewrite is done: delete this module', first));
     }
     return plan;
   }
@@ -136,6 +143,11 @@ export function planFile(analysis: ProjectAnalysis, file: FileAnalysis): FilePla
     if (decision.kind === 'handler') handlers.set(decision.node.getName()!, decision);
     else markers.push(decision);
   }
+  /** A server that builds a handler left for a person follows that handler's marker. */
+  const buildsHeldBackClass = (server: Node): boolean =>
+    server.getDescendantsOfKind(SyntaxKind.NewExpression).some((construction) =>
+      constructedClasses(construction).some((declaration) => markers.some((decision) => decision.anchor === declaration) || chains.markers.has(declaration) || chains.followers.has(declaration)),
+    );
   for (const legacy of file.classes) {
     if (legacy.base === 'async_chat' || decided(legacy)) continue;
     if (legacy.base === 'dispatcher_with_send') {
@@ -148,6 +160,7 @@ export function planFile(analysis: ProjectAnalysis, file: FileAnalysis): FilePla
     }
     const decision = planServer(legacy, handlers);
     if (decision.kind === 'server') servers.push(decision);
+    else if (buildsHeldBackClass(legacy.node)) heldBack.push(legacy.node);
     else markers.push(decision);
   }
 
@@ -415,7 +428,10 @@ export function planFile(analysis: ProjectAnalysis, file: FileAnalysis): FilePla
   for (const use of file.uses) {
     if (handledUses.has(use.node)) continue;
     if (translated.some((node) => within(use.node, node)) || marked.some((node) => within(use.node, node))) continue;
-    if (use.name === 'loop' && servesHeldBack) continue;
+    if (use.name === 'loop' && servesHeldBack) {
+      plan.staysLegacy = true;
+      continue;
+    }
     const statement = nearestStatement(use.node);
     const rule =
       use.name === 'loop' ? MARKER_RULES.legacyLoop : use.name === 'simple_producer' ? MARKER_RULES.unknownProducer : MARKER_RULES.legacyInternals;
@@ -428,6 +444,7 @@ export function planFile(analysis: ProjectAnalysis, file: FileAnalysis): FilePla
   }
 
   decisions.push(...removals, ...handlers.values(), ...servers, ...preserved, ...callSites, ...loops, ...renames, ...markers);
+  if (markers.length > 0 || heldBack.length > 0) plan.staysLegacy = true;
   return plan;
 }
 

@@ -186,4 +186,6 @@ export interface FilePlan {
   typescript: boolean;
   /** The file is CommonJS (`require`) rather than ES imports. */
   commonJs: boolean;
+  /** Shim names stay in use after the rewrite (a class or a loop() left for a person, marked here or elsewhere). */
+  staysLegacy?: boolean;
 }
