@@ -1,7 +1,7 @@
 import type { ts } from 'ts-morph';
 import { unwrapExpression, type ModuleScope } from './module-scope';
 import type { RawFileAnalysis, RawProjectAnalysis } from './raw-analysis';
-import { isLegacyBase, isShimSpecifier } from './shim-modules';
+import { isLegacyBase, isShimSpecifier } from '../shared/shim-modules';
 import { SHIM_INSTANCE_MEMBERS } from './shim-members';
 import type { LegacyClassRecord, ShimResolver, Target } from './shim-resolver';
 import { typescript } from './typescript';

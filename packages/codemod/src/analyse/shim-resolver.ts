@@ -1,8 +1,8 @@
 import type { ts } from 'ts-morph';
 import { typescript } from './typescript';
-import type { ModuleResolver } from './module-resolver';
+import type { ModuleResolver } from '../shared/module-resolver';
 import { moduleCallSpecifier, unwrapExpression, type Binding, type ModuleScope } from './module-scope';
-import { isLegacyBase, isShimName, isShimSpecifier } from './shim-modules';
+import { isLegacyBase, isShimName, isShimSpecifier } from '../shared/shim-modules';
 import type { TypeFallback } from './type-fallback';
 import type { LegacyBase, ShimName } from './types';
 

@@ -1,5 +1,5 @@
 import type { Project, ts } from 'ts-morph';
-import { isLegacyBase } from './shim-modules';
+import { isLegacyBase } from '../shared/shim-modules';
 import { typescript } from './typescript';
 import type { LegacyBase } from './types';
 

@@ -6,26 +6,8 @@ import type { ClassDeclaration, ClassExpression, Node, Project, SourceFile } fro
 import type { PrefilterResult } from '../discover/prefilter';
 import type { TypeFallback } from './type-fallback';
 
-/** Every name `@asynchat/shim` (and its `asynchat` / `asyncore` subpaths) exports. */
-export const SHIM_NAMES = [
-  'async_chat',
-  'simple_producer',
-  'find_prefix_at_end',
-  'dispatcher',
-  'dispatcher_with_send',
-  'loop',
-  'socket_map',
-  'close_all',
-  'ExitNow',
-  'AF_INET',
-  'AF_INET6',
-  'AF_UNIX',
-  'SOCK_STREAM',
-] as const;
-export type ShimName = (typeof SHIM_NAMES)[number];
-
-/** The shim classes a legacy handler can descend from. */
-export type LegacyBase = 'async_chat' | 'dispatcher' | 'dispatcher_with_send';
+export { SHIM_NAMES, type LegacyBase, type ShimName } from '../shared/shim-names';
+import type { LegacyBase, ShimName } from '../shared/shim-names';
 
 /** One import, require or re-export statement that brings in shim names. */
 export interface LegacyImport {

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { UsageError } from './usage-error';
+import type { Shard } from '../discover/shard';
+import { UsageError } from '../shared/usage-error';
 
 /** The option table node:util parseArgs takes. */
 export type OptionSpecs = Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }>;
@@ -74,11 +75,7 @@ export const FILE_SELECTION_OPTIONS = {
   version: { type: 'boolean', short: 'v' },
 } as const satisfies OptionSpecs;
 
-export interface Shard {
-  /** 1-based, like jest's and playwright's `--shard`. */
-  index: number;
-  count: number;
-}
+export type { Shard };
 
 /**
  * Parses `--shard i/n` (1 <= i <= n).

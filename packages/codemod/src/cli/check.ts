@@ -6,7 +6,7 @@ import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'nod
 import { dirname, join, resolve } from 'node:path';
 import { MissingPathError, UnmatchedPatternError } from '../discover/discover';
 import type { UnreadableSource } from '../discover/source-text';
-import { temporaryFileFor } from '../rewrite/temporary-files';
+import { temporaryFileFor } from '../shared/temporary-files';
 import type { SelectionRequest } from '../discover/select-files';
 import { selectFilesInParallel } from '../discover/select-files-in-parallel';
 import {
@@ -35,7 +35,7 @@ import { colorEnabled } from './color-support';
 import type { CliIo } from './io';
 import { packageVersion } from './package-version';
 import { PhaseTimings } from './phase-timings';
-import { UsageError } from './usage-error';
+import { UsageError } from '../shared/usage-error';
 
 const CHECK_OPTIONS = {
   ...FILE_SELECTION_OPTIONS,

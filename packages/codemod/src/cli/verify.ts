@@ -10,7 +10,7 @@ import { booleanOption, parseCommandArguments, stringListOption, stringOption } 
 import { colorEnabled } from './color-support';
 import type { CliIo } from './io';
 import { packageVersion } from './package-version';
-import { UsageError } from './usage-error';
+import { UsageError } from '../shared/usage-error';
 import { VERIFY_HELP } from './verify-help';
 import { PortMappingError, type Destination } from '../verify/port-mapping';
 import { ProgramStartError } from '../verify/program';

@@ -2,8 +2,8 @@ import { existsSync, lstatSync, readdirSync, realpathSync, statSync, type Dirent
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { globSync, isDynamicPattern } from 'tinyglobby';
-import { isSourceFile } from '../analyse/source-extensions';
-import { isTemporaryFileName } from '../rewrite/temporary-files';
+import { isSourceFile } from '../shared/source-extensions';
+import { isTemporaryFileName } from '../shared/temporary-files';
 import { GitignoreRules } from './gitignore';
 import { inShard } from './shard';
 import { describeFileSystemError, type UnreadableSource } from './source-text';

@@ -1,6 +1,6 @@
-import { scanLocalSpecifiers } from '../analyse/import-scanner';
-import type { ModuleResolver } from '../analyse/module-resolver';
-import { SHIM_PACKAGE_TEXT } from '../analyse/shim-modules';
+import { scanLocalSpecifiers } from '../shared/import-scanner';
+import type { ModuleResolver } from '../shared/module-resolver';
+import { SHIM_PACKAGE_TEXT } from '../shared/shim-modules';
 import { isUnreadable, readSourceText, type UnreadableSource } from './source-text';
 
 /** The text a manual marker left by `rewrite` starts with. */

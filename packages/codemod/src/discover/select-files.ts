@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ModuleResolver } from '../analyse/module-resolver';
+import { ModuleResolver } from '../shared/module-resolver';
 import { discoverFiles, type DiscoverOptions, type Discovery } from './discover';
 import { prefilterFiles, type PrefilterResult } from './prefilter';
 

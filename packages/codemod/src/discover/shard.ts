@@ -9,6 +9,13 @@
  * inShard('src/echo.ts', { index: 1, count: 4 });
  * ```
  */
+/** One part of a sharded run: `--shard 2/3` is { index: 2, count: 3 }. */
+export interface Shard {
+  /** 1-based, like jest's and playwright's `--shard`. */
+  index: number;
+  count: number;
+}
+
 export function inShard(relativePath: string, shard: { index: number; count: number }): boolean {
   return stablePathHash(relativePath) % shard.count === shard.index - 1;
 }

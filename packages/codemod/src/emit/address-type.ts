@@ -5,9 +5,9 @@
  * that the migrated file stops importing the shim for a type.
  */
 import { ts } from 'ts-morph';
-import { isShimSpecifier } from '../analyse/shim-modules';
+import { isShimSpecifier } from '../shared/shim-modules';
 import { scriptKindOf } from './imports';
-import { applyEdits, type TextEdit, wholeLineRange } from './text-edit';
+import { applyEdits, type TextEdit, wholeLineRange } from '../shared/text-edit';
 
 /** Shim type name -> the type migrated code writes instead. */
 const SHIM_TYPE_REPLACEMENTS = new Map([

@@ -5,7 +5,7 @@
  */
 import { Node } from 'ts-morph';
 import type { BodyAction, MovedBody } from '../plan/types';
-import { applyEdits, indentationAt, reindent, type TextEdit, wholeLineRange } from './text-edit';
+import { applyEdits, indentationAt, reindent, type TextEdit, wholeLineRange } from '../shared/text-edit';
 
 /** Text edits for a list of body actions; `indentUnit` is used for lines the rewrite adds. */
 export function actionEdits(_text: string, actions: readonly BodyAction[]): TextEdit[] {

@@ -6,7 +6,8 @@
 import { Node, SyntaxKind } from 'ts-morph';
 import type { HandlerPlan } from '../plan/types';
 import { actionEdits, movedBodyText } from './body';
-import { applyEdits, indentationAt, lineStart, mergeDeletions, type TextEdit, wholeLineRange } from './text-edit';
+import type { StreamsName } from '../shared/streams-names';
+import { applyEdits, indentationAt, lineStart, mergeDeletions, type TextEdit, wholeLineRange } from '../shared/text-edit';
 
 export interface EmitOptions {
   /** Emit type annotations (TypeScript files). */
@@ -17,8 +18,7 @@ export interface EmitOptions {
   frameLimit: string;
 }
 
-/** Names from `@asynchat/streams` a piece of emitted code needs. */
-export type StreamsName = 'startServer' | 'openConnection' | 'ConnectionResetError' | 'StreamReader' | 'StreamWriter' | 'Server' | 'Terminator';
+export type { StreamsName } from '../shared/streams-names';
 
 export interface EmittedCode {
   edits: TextEdit[];

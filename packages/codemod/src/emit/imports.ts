@@ -6,7 +6,7 @@
 import { Node, ts } from 'ts-morph';
 import type { FileAnalysis, LegacyImport } from '../analyse/types';
 import type { StreamsName } from './handler';
-import { applyEdits, type TextEdit, wholeLineRange } from './text-edit';
+import { applyEdits, type TextEdit, wholeLineRange } from '../shared/text-edit';
 
 const STREAMS_SPECIFIER = '@asynchat/streams';
 const VALUE_NAMES: StreamsName[] = ['startServer', 'openConnection', 'ConnectionResetError'];

@@ -4,7 +4,7 @@
  */
 import type { Node } from 'ts-morph';
 import { MARKER_PREFIX, markerComment, type MarkerRule } from '../plan/rules';
-import { indentationAt, lineStart, type TextEdit } from './text-edit';
+import { indentationAt, lineStart, type TextEdit } from '../shared/text-edit';
 
 /** Line of the `offset` (1-based) and column (1-based). */
 export function lineAndColumn(text: string, offset: number): { line: number; column: number } {

@@ -4,7 +4,7 @@
  */
 import type { LoopCallPlan, ServerCallSitePlan, ServerPlan } from '../plan/types';
 import type { EmitOptions, EmittedCode, StreamsName } from './handler';
-import { indentationAt, type TextEdit, wholeLineRange } from './text-edit';
+import { indentationAt, type TextEdit, wholeLineRange } from '../shared/text-edit';
 
 /** `{ host, port }` when the expressions are those names, else `{ host: expr, port: expr }`. */
 function listenOptions(host: string, port: string, limit: string): string {

@@ -4,9 +4,9 @@
  */
 import { type ClassDeclaration, type ImportSpecifier, Node, SyntaxKind, type VariableDeclaration } from 'ts-morph';
 import { dirname, relative, sep } from 'node:path';
-import { ModuleResolver } from '../analyse/module-resolver';
+import { ModuleResolver } from '../shared/module-resolver';
 import type { FileAnalysis, LegacyClass, ProjectAnalysis } from '../analyse/types';
-import { detectIndentUnit } from '../emit/text-edit';
+import { detectIndentUnit } from '../shared/text-edit';
 import { constructedClasses } from '../translations/constructed-class';
 import { chainDecisions } from './chains';
 import { planPreservedServerStarts } from './preserved-server-starts';

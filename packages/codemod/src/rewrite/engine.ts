@@ -18,7 +18,7 @@ import { emitHandler, emitRemoval, type StreamsName } from '../emit/handler';
 import { importEdits } from '../emit/imports';
 import { placeMarker } from '../emit/markers';
 import { emitLoopCall, emitServer, emitServerCall } from '../emit/server';
-import { applyEdits, detectIndentUnit, type TextEdit } from '../emit/text-edit';
+import { applyEdits, detectIndentUnit, type TextEdit } from '../shared/text-edit';
 
 export { detectIndentUnit };
 import { planFile } from '../plan/file';

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
-import { isTemporaryFileName } from './temporary-files';
+import { isTemporaryFileName } from '../shared/temporary-files';
 
 /** One path under the target that git sees as not committed. */
 export interface UncommittedFile {

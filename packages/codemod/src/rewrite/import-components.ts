@@ -1,5 +1,5 @@
-import { scanLocalSpecifiers } from '../analyse/import-scanner';
-import type { ModuleResolver } from '../analyse/module-resolver';
+import { scanLocalSpecifiers } from '../shared/import-scanner';
+import type { ModuleResolver } from '../shared/module-resolver';
 
 /**
  * Splits the candidate files into groups that share no import edge, in either direction, through

@@ -1,5 +1,5 @@
 import { constants } from 'node:os';
-import { removeOwnTemporaryFiles } from './temporary-files';
+import { removeOwnTemporaryFiles } from '../shared/temporary-files';
 
 const CLEANED_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 

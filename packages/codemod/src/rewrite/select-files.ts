@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { UsageError } from '../cli/usage-error';
-import type { Shard } from '../cli/arguments';
-import { ModuleResolver } from '../analyse/module-resolver';
+import { UsageError } from '../shared/usage-error';
+import type { Shard } from '../discover/shard';
+import { ModuleResolver } from '../shared/module-resolver';
 import { discoverFiles, inShard, prefilterFiles, type Discovery } from '../discover';
 import type { UnreadableSource } from '../discover/source-text';
 import { groupByImports } from './import-components';

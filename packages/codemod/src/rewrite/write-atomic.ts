@@ -1,5 +1,5 @@
 import { open, realpath, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
-import { temporaryFileFor } from './temporary-files';
+import { temporaryFileFor } from '../shared/temporary-files';
 
 /** A write that failed; the original file is untouched and no temporary file is left behind. */
 export class AtomicWriteError extends Error {

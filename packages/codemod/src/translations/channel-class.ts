@@ -11,8 +11,8 @@
  */
 import { type CallExpression, type ClassDeclaration, type ConstructorDeclaration, Node, type ParameterDeclaration, SyntaxKind } from 'ts-morph';
 import type { LegacyClass, ProjectAnalysis } from '../analyse/types';
-import type { StreamsName } from '../emit/handler';
-import { indentationAt, lineStart, type TextEdit } from '../emit/text-edit';
+import type { StreamsName } from '../shared/streams-names';
+import { indentationAt, lineStart, type TextEdit } from '../shared/text-edit';
 import { MARKER_RULES, type MarkerRule, TRANSLATION_RULES, type TranslationRule } from '../plan/rules';
 import { readTerminator } from '../plan/terminator';
 import { LEGACY_INTERNALS, SHIM_CHANNEL_METHODS } from '../plan/legacy-members';

@@ -9,8 +9,8 @@
  */
 import { type ClassDeclaration, type MethodDeclaration, Node, type NewExpression, SyntaxKind, type VariableStatement } from 'ts-morph';
 import type { LegacyClass, ProjectAnalysis } from '../analyse/types';
-import type { StreamsName } from '../emit/handler';
-import { indentationAt, type TextEdit } from '../emit/text-edit';
+import type { StreamsName } from '../shared/streams-names';
+import { indentationAt, type TextEdit } from '../shared/text-edit';
 import { MARKER_RULES, type MarkerRule, TRANSLATION_RULES, type TranslationRule } from '../plan/rules';
 import { inheritedCall, SOCKET_LEVEL_MEMBERS } from './channel-members';
 import { declaredNames, inNestedFunction, removeLine, staleOverrideEdits, thisAccess } from './channel-class';

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { ModuleResolver } from '../../src/analyse/module-resolver';
+import { ModuleResolver } from '../../src/shared/module-resolver';
 import { batchGroups, largestBatch } from '../../src/rewrite/analysis-batches';
 import { dealGroups, groupByImports } from '../../src/rewrite/import-components';
 

@@ -1,4 +1,4 @@
-import { SHIM_NAMES, type LegacyBase, type ShimName } from './types';
+import { SHIM_NAMES, type LegacyBase, type ShimName } from './shim-names';
 
 /** The module specifiers of the shim. Any subpath of '@asynchat/shim' counts, so future subpaths are caught too. */
 export const SHIM_SPECIFIERS = ['@asynchat/shim', '@asynchat/shim/asynchat', '@asynchat/shim/asyncore'] as const;
