@@ -25,7 +25,7 @@ const shimDirectory = __dirname + path.sep;
 export function announceHandlerClass(handlerClass: { readonly name: string }): void {
   if (announced.has(handlerClass)) return;
   announced.add(handlerClass);
-  const file = constructingFile();
+  const file = constructingFile(baseClassNames(handlerClass));
   const command = `asynchat-migrate rewrite ${file === null ? '<file>' : quoteForShell(file)}`;
   process.emitWarning(
     `${handlerClass.name || 'an anonymous class'} runs on @asynchat/shim, the asynchat/asyncore ` +
@@ -34,8 +34,21 @@ export function announceHandlerClass(handlerClass: { readonly name: string }): v
   );
 }
 
-/** The first file on the current stack outside the shim (relative to the working directory). */
-function constructingFile(): string | null {
+/** Names of the project classes `handlerClass` extends (a subclass of a subclass: its bases' constructors are on the stack too). */
+function baseClassNames(handlerClass: object): Set<string> {
+  const names = new Set<string>();
+  for (let base = Object.getPrototypeOf(handlerClass) as { name?: string } | null; base !== null && base !== Function.prototype; base = Object.getPrototypeOf(base) as { name?: string } | null) {
+    if (base.name) names.add(base.name);
+  }
+  return names;
+}
+
+/**
+ * The file of the first frame on the current stack outside the shim (relative to the working
+ * directory), past the constructors of the handler's base classes: for `Leaf extends Base extends
+ * async_chat`, Leaf's file (V8 reports a class's implicit constructor in its file too), not Base's.
+ */
+function constructingFile(baseNames: ReadonlySet<string>): string | null {
   const holder: { stack?: NodeJS.CallSite[] } = {};
   const previous = Error.prepareStackTrace;
   const previousLimit = Error.stackTraceLimit;
@@ -49,6 +62,7 @@ function constructingFile(): string | null {
       if (!name || name.startsWith('node:')) continue;
       const file = name.startsWith('file:') ? fileURLToPath(name) : name;
       if (file.startsWith(shimDirectory)) continue;
+      if (site.isConstructor() && baseNames.has(site.getFunctionName() ?? '')) continue;
       const relative = path.relative(process.cwd(), file);
       return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
     }

@@ -35,6 +35,11 @@ beforeAll(() => {
     }
     class Other extends asyncore.dispatcher {}
   `;
+  // A chain across files: Leaf (leaf.cjs) extends Base (base.cjs) extends async_chat, built in chain.cjs.
+  write('chain/base.cjs', `const { async_chat } = require('@asynchat/shim');\nclass Base extends async_chat {\n  constructor(sock, map) { super(sock, map); }\n}\nmodule.exports = { Base };\n`);
+  write('chain/leaf.cjs', `const { Base } = require('./base.cjs');\nclass Leaf extends Base {\n  constructor(sock, map) { super(sock, map); this.set_terminator('\\n'); }\n}\nmodule.exports = { Leaf };\n`);
+  write('chain/bare.cjs', `const { Base } = require('./base.cjs');\nclass Bare extends Base {}\nmodule.exports = { Bare };\n`);
+  write('chain.cjs', `const { Leaf } = require('./chain/leaf.cjs');\nconst { Bare } = require('./chain/bare.cjs');\nconst map = new Map();\nnew Leaf(null, map);\nnew Bare(null, map);\n`);
   write('legacy/handlers.cjs', `const asynchat = require('@asynchat/shim/asynchat');\nconst asyncore = require('@asynchat/shim/asyncore');\n${handlers}\nmodule.exports = { LegacyLine, Other };\n`);
   write('legacy/handlers.mjs', `import * as asynchat from '@asynchat/shim/asynchat';\nimport * as asyncore from '@asynchat/shim/asyncore';\n${handlers}\nexport { LegacyLine, Other };\n`);
   const usage = (load: string): string => `${load}
@@ -92,6 +97,16 @@ test.each([
   expect(warnings[0]).toContain(`asynchat-migrate rewrite ${handlerFile}`);
   expect(warnings[1]).toContain('Other');
   expect(warnings[1]).toContain(`asynchat-migrate rewrite ${handlerFile}`);
+});
+
+test('a subclass of a subclass is named with its own file, not its base class\'s', () => {
+  const { status, stderr } = node(['chain.cjs']);
+  expect(status).toBe(0);
+  const warnings = stderr.split('\n').filter((line) => line.includes('[ASYNCHAT_SHIM] DeprecationWarning'));
+  expect(warnings).toHaveLength(2);
+  expect(warnings[0]).toMatch(/Leaf runs on .* asynchat-migrate rewrite chain\/leaf\.cjs$/);
+  // Bare has no constructor of its own: V8 still reports its implicit one, in Bare's file.
+  expect(warnings[1]).toMatch(/Bare runs on .* asynchat-migrate rewrite chain\/bare\.cjs$/);
 });
 
 test('--no-deprecation silences it; --throw-deprecation makes it fatal; --trace-deprecation adds the stack', () => {
