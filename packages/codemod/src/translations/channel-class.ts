@@ -295,7 +295,10 @@ function translateInheritedCall(context: ClassContext, call: CallExpression, rec
     return;
   }
   if (SOCKET_LEVEL_MEMBERS.has(name)) {
-    refusals.add(node, MARKER_RULES.manualOverride, `calls ${receiver}.${name}(), socket-level I/O the read loop replaces: port it by hand`);
+    // `super.recv()` inside a `recv()` override: the override's own reason says it all.
+    const method = call.getFirstAncestor((ancestor) => Node.isMethodDeclaration(ancestor));
+    const insideOverride = receiver === 'super' && method !== undefined && Node.isMethodDeclaration(method) && method.getName() === name;
+    if (!insideOverride) refusals.add(node, MARKER_RULES.manualOverride, `calls ${receiver}.${name}(), socket-level I/O the read loop replaces: port it by hand`);
     return;
   }
   if (NOT_A_CHANNEL_MEMBERS.has(name)) {
