@@ -39,6 +39,10 @@ describe.each(cases.map((fixture) => [fixture.name, fixture] as const))('fixture
     expect(after).toBe(expected);
   });
 
+  it('says in expected.json the status and rule ids of every input file', () => {
+    expect(Object.keys(fixture.expected ?? {}).sort()).toEqual(fixture.files.map((file) => file.name).sort());
+  });
+
   if (fixture.expected !== null) {
     it.each(Object.entries(fixture.expected))('%s: status and rules', (name, expected) => {
       const file = fixture.files.find((candidate) => candidate.name === name);
