@@ -11,7 +11,7 @@ import type {
   ParameterDeclaration,
   ReturnStatement,
 } from 'ts-morph';
-import type { LegacyClass } from '../analyse/types';
+import type { LegacyClass, ProjectAnalysis } from '../analyse/types';
 import type { ChannelClassPlan } from '../translations/channel-class';
 import type { ChannelServerPlan } from '../translations/channel-server';
 import type { MarkerRule, TranslationRule } from './rules';
@@ -188,4 +188,13 @@ export interface FilePlan {
   commonJs: boolean;
   /** Shim names stay in use after the rewrite (a class or a loop() left for a person, marked here or elsewhere). */
   staysLegacy?: boolean;
+}
+
+/** What the textbook planner reads besides the class: the project, the file's language, the subclasses. */
+export interface PlanContext {
+  analysis: ProjectAnalysis;
+  /** The file is TypeScript: types are emitted. */
+  typescript: boolean;
+  /** Legacy classes (anywhere in the project) that extend this one. */
+  subclassesOf(legacy: LegacyClass): LegacyClass[];
 }
