@@ -6,7 +6,10 @@
  */
 import {
   type ClassDeclaration,
+  type CallExpression,
   type ConstructorDeclaration,
+  type KindToNodeMappings,
+  type MethodDeclaration,
   Node,
   type ParameterDeclaration,
   SyntaxKind,
@@ -20,11 +23,11 @@ import type { BodyAction, ConstructorPlan, HandlerPlan, MarkerPlan, MovedBody, P
 export type { PlanContext } from './types';
 import { Refusal, refuse } from './textbook/refusal';
 import { thisMemberName, thisCallName, methodBodyStatements } from './textbook/class-syntax';
-import { readMembers, mergeMembers, helpersCalling, isUnreadField } from './textbook/members';
+import { readMembers, mergeMembers, helpersCalling, isUnreadField, type Members } from './textbook/members';
 import { peerCollections, isPeer, isArrayValue } from './textbook/peers';
 import { clientFunctionName, readClient } from './textbook/client';
-import { isEmptyBufferValue, isBufferReset, readCollectBuffer, messageRead } from './textbook/collect-buffer';
-import { scanBody } from './textbook/body-scan';
+import { type CollectBuffer, isEmptyBufferValue, isBufferReset, readCollectBuffer, messageRead } from './textbook/collect-buffer';
+import { scanBody, type ScanState } from './textbook/body-scan';
 
 export { thisMemberName, thisCallName } from './textbook/class-syntax';
 export { clientFunctionName } from './textbook/client';
@@ -66,12 +69,25 @@ function markerAnchor(anchor: Node | undefined, fallback: Node): Node {
   return classStatement;
 }
 
-function buildHandlerPlan(legacy: LegacyClass, node: ClassDeclaration, context: PlanContext): HandlerPlan {
+
+/** The class (with its direct async_chat base in a chain) as the steps below read it. */
+interface HandlerView {
+  node: ClassDeclaration;
+  baseNode: ClassDeclaration | null;
+  members: Members;
+  leafMembers: Members;
+  baseMembers: Members | null;
+  classNodes: Node[];
+  descendantsOf<K extends SyntaxKind>(kind: K): KindToNodeMappings[K][];
+}
+
+/** Step: the class and its base (a textbook chain has at most one, a direct async_chat subclass). */
+function readHandlerView(legacy: LegacyClass, node: ClassDeclaration): HandlerView {
   const base = legacy.direct ? null : legacy.superClass;
   if (base !== null && (!base.direct || base.base !== 'async_chat' || !Node.isClassDeclaration(base.node))) {
     refuse(MARKER_RULES.subclassChain, `extends ${legacy.chain[1] ?? 'a legacy class'}, which is not a direct async_chat subclass: migrate the chain by hand`);
   }
-  const baseNode = base === null ? null : (base.node as ClassDeclaration);
+  const baseNode: ClassDeclaration | null = base === null ? null : (base.node as ClassDeclaration);
   const leafMembers = readMembers(node);
   const baseMembers = baseNode === null ? null : readMembers(baseNode);
   const members = baseMembers === null ? leafMembers : mergeMembers(baseMembers, leafMembers);
@@ -88,6 +104,12 @@ function buildHandlerPlan(legacy: LegacyClass, node: ClassDeclaration, context: 
     }
     if (baseMembers.others.length > 0) refuse(MARKER_RULES.subclassChain, `the base class ${baseNode!.getName() ?? ''} has members the rewrite does not move`);
   }
+  return { node, baseNode, members, leafMembers, baseMembers, classNodes, descendantsOf };
+}
+
+/** Step: what the textbook forms cannot take (each a refusal); what they can, read on the way. */
+function refuseWhatTextbookCannotTake(view: HandlerView) {
+  const { node, members, baseNode, classNodes, descendantsOf } = view;
   for (const [name, method] of members.methods) {
     if (name === 'discard_buffers') refuse(MARKER_RULES.discardBuffers, 'overrides discard_buffers()', method);
     if (name === 'get_terminator') refuse(MARKER_RULES.dynamicTerminator, 'overrides get_terminator(): the terminator is computed while reading', method);
@@ -155,8 +177,12 @@ function buildHandlerPlan(legacy: LegacyClass, node: ClassDeclaration, context: 
     if (method === collect || method === found || (method !== undefined && Node.isConstructorDeclaration(method))) continue;
     refuse(MARKER_RULES.unrecognisedHandler, `this.${buffer.field} is used outside collect_incoming_data / found_terminator`, access);
   }
+  return { found, collect, buffer, client, clientStatements, peers };
+}
 
-  // Terminators.
+/** Step: the terminators: the constructor's initial one, the ones found_terminator sets, the loop they call for. */
+function readTerminators(view: HandlerView, found: MethodDeclaration) {
+  const { node, members, baseMembers, descendantsOf } = view;
   // The constructor that hands the socket to async_chat: the base's in a chain.
   const constructorNode = baseMembers === null ? members.constructorNode : baseMembers.constructorNode;
   if (constructorNode === undefined) refuse(MARKER_RULES.unrecognisedHandler, 'no constructor that takes the socket');
@@ -188,7 +214,17 @@ function buildHandlerPlan(legacy: LegacyClass, node: ClassDeclaration, context: 
       return readTerminator(argument, node);
     }),
   ];
+  return { constructorNode, constructorStatements, initialCall, initial, laterCalls, loop, values };
+}
 
+/** Step: found_terminator as the loop body (minus the buffer join / reset), and the scan state later bodies share. */
+function planLoopBody(
+  view: HandlerView,
+  context: PlanContext,
+  read: { found: MethodDeclaration; buffer: CollectBuffer; peers: Set<string>; loop: 'frames' | 'read-frame'; initial: TerminatorValue },
+) {
+  const { node, members } = view;
+  const { found, buffer, peers, loop, initial } = read;
   const hasCloseHook = members.methods.has('handle_close');
   const helpersThatWrite = helpersCalling(members, ['push', 'push_with_producer']);
   const helpersThatClose = helpersCalling(members, ['close_when_done', 'close']);
@@ -275,8 +311,11 @@ function buildHandlerPlan(legacy: LegacyClass, node: ClassDeclaration, context: 
   for (const action of loopActions) {
     if (action.kind === 'continue') action.drain = drains && helpersThatClose.size === 0 && writeStarts.some((start) => start < action.statement.getStart());
   }
+  return { foundStatements, messageName, loopActions, drains, scanState, helpersThatClose };
+}
 
-  // Hooks.
+/** Step: handle_close runs after the loop, handle_error becomes its catch. */
+function planHooks(members: Members, context: PlanContext, scanState: ScanState) {
   const closeHook = members.methods.get('handle_close');
   let afterLoop: MovedBody | null = null;
   if (closeHook !== undefined) {
@@ -300,8 +339,47 @@ function buildHandlerPlan(legacy: LegacyClass, node: ClassDeclaration, context: 
       body: { statements: methodBodyStatements(errorHook), actions: scan.actions },
     };
   }
+  return { closeHook, errorHook, afterLoop, catchClause };
+}
 
-  // The constructor: socket parameter, super(), set_terminator, buffer init, greeting pushes.
+/** Step: the ids of what the translation did, from its actions. */
+function translationRulesOf(plan: {
+  loop: 'frames' | 'read-frame';
+  form: 'function' | 'class';
+  allActions: BodyAction[];
+  afterLoop: MovedBody | null;
+  catchClause: HandlerPlan['catchClause'];
+  clientPlan: HandlerPlan['client'];
+}): TranslationRule[] {
+  const { loop, form, allActions, afterLoop, catchClause, clientPlan } = plan;
+  const rules: TranslationRule[] = [loop === 'frames' ? TRANSLATION_RULES.framesLoop : TRANSLATION_RULES.readFrameLoop];
+  rules.push(form === 'function' ? TRANSLATION_RULES.handlerFunction : TRANSLATION_RULES.handlerClass);
+  if (allActions.some((action) => action.kind === 'write' && thisCallName(action.call) === 'push')) rules.push(TRANSLATION_RULES.pushWrite);
+  if (allActions.some((action) => action.kind === 'write' && thisCallName(action.call) === 'push_with_producer')) rules.push(TRANSLATION_RULES.producerWrite);
+  const closes = (action: BodyAction): boolean =>
+    action.kind === 'leave' || (action.kind === 'drop' && /\bthis\.(close|close_when_done|handle_close)\(/.test(action.statement.getText()));
+  if (allActions.some(closes)) rules.push(TRANSLATION_RULES.closeWriter);
+  if (afterLoop !== null || catchClause !== null || clientPlan?.connectBody) rules.push(TRANSLATION_RULES.lifecycleHooks);
+  if (clientPlan !== null) rules.push(TRANSLATION_RULES.openConnection);
+  return rules;
+}
+
+/** Step: the constructor: the socket parameter and super() go, the terminator and buffer set-up go, greeting pushes move to run(); a client's connect moves to run() too. */
+function planConstructor(
+  view: HandlerView,
+  context: PlanContext,
+  read: {
+    constructorNode: ConstructorDeclaration;
+    constructorStatements: Node[];
+    initialCall: CallExpression;
+    client: ReturnType<typeof readClient>;
+    clientStatements: Set<Node>;
+    buffer: CollectBuffer;
+    scanState: ScanState;
+  },
+) {
+  const { members, baseNode, leafMembers } = view;
+  const { constructorNode, constructorStatements, initialCall, client, clientStatements, buffer, scanState } = read;
   const superStatement = constructorStatements[0];
   const superCall = Node.isExpressionStatement(superStatement) ? superStatement.getExpression() : undefined;
   if (superCall === undefined || !Node.isCallExpression(superCall) || superCall.getExpression().getKind() !== SyntaxKind.SuperKeyword) {
@@ -474,6 +552,27 @@ function buildHandlerPlan(legacy: LegacyClass, node: ClassDeclaration, context: 
       droppedParameterIndexes = leafParameters.flatMap((parameter, index) => (droppedLeaf.includes(parameter) ? [index] : []));
     }
   }
+  return { clientPlan, prologueStatements, prologueActions, removedStatements, constructorPlan, droppedParameterIndexes, bufferProperty };
+}
+
+function buildHandlerPlan(legacy: LegacyClass, node: ClassDeclaration, context: PlanContext): HandlerPlan {
+  const view = readHandlerView(legacy, node);
+  const { members } = view;
+  const { found, collect, buffer, client, clientStatements, peers } = refuseWhatTextbookCannotTake(view);
+  const { constructorNode, constructorStatements, initialCall, initial, loop, values } = readTerminators(view, found);
+
+  const { foundStatements, messageName, loopActions, drains, scanState, helpersThatClose } = planLoopBody(view, context, { found, buffer, peers, loop, initial });
+  const { closeHook, errorHook, afterLoop, catchClause } = planHooks(members, context, scanState);
+
+  const { clientPlan, prologueStatements, prologueActions, removedStatements, constructorPlan, droppedParameterIndexes, bufferProperty } = planConstructor(view, context, {
+    constructorNode,
+    constructorStatements,
+    initialCall,
+    client,
+    clientStatements,
+    buffer,
+    scanState,
+  });
 
   const keptProperties = [...members.properties.keys()].filter((name) => name !== buffer.field);
   const keptMethods = [...members.methods.keys()].filter(
@@ -526,16 +625,8 @@ function buildHandlerPlan(legacy: LegacyClass, node: ClassDeclaration, context: 
   if (countReset) typeParts.add('number');
   const terminatorType = ['string', 'Uint8Array', 'number', 'null'].filter((part) => typeParts.has(part as never)).join(' | ');
 
-  const rules: TranslationRule[] = [loop === 'frames' ? TRANSLATION_RULES.framesLoop : TRANSLATION_RULES.readFrameLoop];
-  rules.push(form === 'function' ? TRANSLATION_RULES.handlerFunction : TRANSLATION_RULES.handlerClass);
   const allActions = [...loopActions, ...prologueActions, ...(clientPlan?.connectBody?.actions ?? []), ...(afterLoop?.actions ?? []), ...(catchClause?.body.actions ?? []), ...keptMembers.flatMap((member) => member.actions)];
-  if (allActions.some((action) => action.kind === 'write' && thisCallName(action.call) === 'push')) rules.push(TRANSLATION_RULES.pushWrite);
-  if (allActions.some((action) => action.kind === 'write' && thisCallName(action.call) === 'push_with_producer')) rules.push(TRANSLATION_RULES.producerWrite);
-  const closes = (action: BodyAction): boolean =>
-    action.kind === 'leave' || (action.kind === 'drop' && /\bthis\.(close|close_when_done|handle_close)\(/.test(action.statement.getText()));
-  if (allActions.some(closes)) rules.push(TRANSLATION_RULES.closeWriter);
-  if (afterLoop !== null || catchClause !== null || clientPlan?.connectBody) rules.push(TRANSLATION_RULES.lifecycleHooks);
-  if (clientPlan !== null) rules.push(TRANSLATION_RULES.openConnection);
+  const rules = translationRulesOf({ loop, form, allActions, afterLoop, catchClause, clientPlan });
 
   return {
     kind: 'handler',

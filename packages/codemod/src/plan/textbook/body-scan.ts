@@ -13,6 +13,21 @@ export interface BodyScan {
   writes: boolean;
 }
 
+/** What every moved body's scan needs to know about the handler. */
+export interface ScanState {
+  buffer: CollectBuffer;
+  helpersThatWrite: Set<string>;
+  helpersThatClose: Set<string>;
+  /** Fields holding other instances of this class (a room): their members' push is a write on their writer. */
+  peers: Set<string>;
+  /** A node of the file the migrated code is emitted in. */
+  emittedIn: Node;
+  loop: 'frames' | 'read-frame';
+  constantTerminator: string;
+  hasCloseHook: boolean;
+  messageName: string;
+}
+
 /**
  * Rewrites inside one moved body. `role` says where the statements end up: the loop body
  * (found_terminator), before the loop (constructor), after it (handle_close), its catch
@@ -22,19 +37,7 @@ export function scanBody(
   body: Node,
   role: 'loop' | 'prologue' | 'after' | 'catch' | 'helper',
   context: PlanContext,
-  state: {
-    buffer: CollectBuffer;
-    helpersThatWrite: Set<string>;
-    helpersThatClose: Set<string>;
-    /** Fields holding other instances of this class (a room): their members' push is a write on their writer. */
-    peers: Set<string>;
-    /** A node of the file the migrated code is emitted in. */
-    emittedIn: Node;
-    loop: 'frames' | 'read-frame';
-    constantTerminator: string;
-    hasCloseHook: boolean;
-    messageName: string;
-  },
+  state: ScanState,
 ): BodyScan {
   const actions: BodyAction[] = [];
   let writes = false;
