@@ -11,6 +11,7 @@ import { type ChainFacts, chainOf, channelCallSites, channelCallsIn, type Channe
 import { constructedClasses } from '../translations/constructed-class';
 import { type ChannelServerPlan, planChannelServerChain } from '../translations/channel-server';
 import { planHandler, type PlanContext } from './handler';
+import { planServer } from './server';
 import { MARKER_RULES } from './rules';
 import type { MarkerPlan } from './types';
 
@@ -40,11 +41,30 @@ function markerOn(node: ClassDeclaration, rule: MarkerPlan['rule'], reasons: str
   return { kind: 'marker', rule, reason: reasons.join('; '), anchor: node };
 }
 
-/** The textbook translations take this chain (a lone handler, or a base whose direct leaves all translate). */
-function textbookTakes(chain: LegacyClass[], options: ChainOptions, subclassesOf: (legacy: LegacyClass) => LegacyClass[]): boolean {
+/**
+ * The textbook translations take this chain (a lone handler, or a base whose direct leaves all
+ * translate), and every server that builds a lone handler takes the textbook form too: a server
+ * shape only the class-preserving form follows (a factory, `channel_class`, a subclass chain)
+ * takes its handler along.
+ */
+function textbookTakes(chain: LegacyClass[], options: ChainOptions, subclassesOf: (legacy: LegacyClass) => LegacyClass[], all: LegacyClass[]): boolean {
   const [root, ...below] = chain;
-  if (below.length === 0) return planHandler(root!, options.contextFor(root!)).kind === 'handler';
+  if (below.length === 0) {
+    const plan = planHandler(root!, options.contextFor(root!));
+    if (plan.kind !== 'handler') return false;
+    const name = root!.name ?? '';
+    for (const server of all.filter((legacy) => legacy.base === 'dispatcher')) {
+      if (!serverBuilds(server, root!.node)) continue;
+      if (planServer(server, new Map([[name, plan]])).kind !== 'server') return false;
+    }
+    return true;
+  }
   return below.every((sub) => sub.superClass?.node === root!.node && subclassesOf(sub).length === 0 && planHandler(sub, options.contextFor(sub)).kind === 'handler');
+}
+
+/** `server` builds `handler` somewhere in its body (`new Handler(...)`, `new this.channel_class(...)`, a factory's `new`). */
+function serverBuilds(server: LegacyClass, handler: Node): boolean {
+  return server.node.getDescendantsOfKind(SyntaxKind.NewExpression).some((construction) => constructedClasses(construction).includes(handler));
 }
 
 /** The chain class a `new X(...)` builds, if any. */
@@ -65,7 +85,7 @@ export function chainDecisions(analysis: ProjectAnalysis, options: ChainOptions)
   const chainFacts = new Map<LegacyClass[], ChainFacts>();
   for (const root of all.filter((legacy) => legacy.direct && legacy.base === 'async_chat')) {
     const chain = chainOf(root, subclassesOf);
-    if (textbookTakes(chain, options, subclassesOf)) continue;
+    if (textbookTakes(chain, options, subclassesOf, all)) continue;
     const lone = chain.length === 1 ? planHandler(root, options.contextFor(root)) : null;
     const result = planChannelChain(chain, analysis, options.indentUnit);
     if (!result.ok) {

@@ -7,7 +7,7 @@
  * `handle_accepted(conn, addr, reader)`: `conn` is now the connection's `StreamWriter`, so the
  * channel is built with exactly the arguments it was built with before, then run on the reader.
  */
-import { type ClassDeclaration, type MethodDeclaration, Node, type NewExpression, SyntaxKind, type VariableStatement } from 'ts-morph';
+import { type CallExpression, type ClassDeclaration, type MethodDeclaration, Node, type NewExpression, SyntaxKind, type VariableStatement } from 'ts-morph';
 import type { LegacyClass, ProjectAnalysis } from '../analyse/types';
 import type { StreamsName } from '../shared/streams-names';
 import { indentationAt, type TextEdit } from '../shared/text-edit';
@@ -54,6 +54,8 @@ interface ServerContext {
   removed: Node[];
   /** Members the server chain defines (inherited ones from dispatcher are translated). */
   chainMembers: Set<string>;
+  /** The server chain's classes. */
+  chainClasses: ClassDeclaration[];
 }
 
 /** Step: the constructor stops creating, binding and listening; bind()'s address is kept for start(). */
@@ -62,7 +64,10 @@ function stopListeningInConstructor(context: ServerContext): string | null {
   const text = node.getSourceFile().getFullText();
   const constructorNode = node.getConstructors().find((candidate) => candidate.getBody() !== undefined);
   if (constructorNode === undefined) {
-    context.reasons.push({ rule: MARKER_RULES.unrecognisedServer, reason: 'no constructor that binds and listens' });
+    context.reasons.push({
+      rule: MARKER_RULES.unrecognisedServer,
+      reason: 'no constructor: the server is set up from outside (create_socket / bind / listen on the instance); move those calls into a constructor, then rerun',
+    });
     return null;
   }
   let bindType: string | null = null;
@@ -171,6 +176,22 @@ function acceptedFromAccept(context: ServerContext, accept: MethodDeclaration): 
   return { connection, address };
 }
 
+/** `this.m(...)` where the server chain's method `m` returns a channel it builds (`return new X(...)`). */
+function isChannelFactoryCall(call: CallExpression, context: ServerContext): boolean {
+  const access = thisAccess(call.getExpression());
+  if (access === null || !context.chainMembers.has(access.name)) return false;
+  const methods = context.chainClasses.flatMap((node) => node.getMethods().filter((method) => method.getName() === access.name));
+  return (
+    methods.length > 0 &&
+    methods.every((method) =>
+      method.getDescendantsOfKind(SyntaxKind.ReturnStatement).some((statement) => {
+        const value = statement.getExpression();
+        return value !== undefined && Node.isNewExpression(value) && context.buildsChannel(value);
+      }),
+    )
+  );
+}
+
 /** Step: `handle_accepted(conn, addr)` builds the channel on the writer and returns its run(reader). */
 function runAcceptedChannels(context: ServerContext): void {
   const { node, typescript } = context;
@@ -189,18 +210,24 @@ function runAcceptedChannels(context: ServerContext): void {
     if (acceptedMethod === undefined || acceptedMethod.getBody() === undefined) return;
     method = acceptedMethod;
     const [connection, address] = method.getParameters();
-    if (connection === undefined || address === undefined) {
-      context.reasons.push({ rule: MARKER_RULES.unrecognisedServer, reason: 'handle_accepted() does not take (conn, addr)' });
+    if (connection === undefined) {
+      context.reasons.push({ rule: MARKER_RULES.unrecognisedServer, reason: 'handle_accepted() takes no connection' });
       return;
     }
     if (typescript) context.edits.push({ start: connection.getStart(), end: connection.getEnd(), text: `${connection.getName()}: StreamWriter` });
-    context.edits.push({ start: address.getEnd(), end: address.getEnd(), text: `, ${typescript ? 'reader: StreamReader' : 'reader'}` });
+    // start() passes (conn, addr, reader): a handle_accepted(conn) gets the address parameter it did not declare.
+    const missingAddress = address === undefined ? (typescript ? ', _addr: [host: string, port: number]' : ', _addr') : '';
+    const after = address ?? connection;
+    context.edits.push({ start: after.getEnd(), end: after.getEnd(), text: `${missingAddress}, ${typescript ? 'reader: StreamReader' : 'reader'}` });
   }
   const name = method === accept ? 'handle_accept()' : 'handle_accepted()';
   const body = method.getBodyOrThrow();
   if (!Node.isBlock(body)) return;
   const statements = body.getStatements();
-  const constructions = body.getDescendantsOfKind(SyntaxKind.NewExpression).filter(context.buildsChannel);
+  const built = body.getDescendantsOfKind(SyntaxKind.NewExpression).filter(context.buildsChannel);
+  // A factory of the server's own (`this.channelFor(conn, addr)`) that returns the built channel counts as building it.
+  const factories = body.getDescendantsOfKind(SyntaxKind.CallExpression).filter((call) => isChannelFactoryCall(call, context));
+  const constructions: (NewExpression | CallExpression)[] = [...built, ...factories];
   if (constructions.length !== 1) {
     context.reasons.push({ rule: MARKER_RULES.unrecognisedServer, reason: `${name} builds ${constructions.length} channels where the rewrite follows exactly one` });
     return;
@@ -275,6 +302,25 @@ function dropConstantPolling(context: ServerContext): void {
     const start = text.slice(blank, from).trim() === '' && blank < from ? blank : from;
     context.edits.push({ ...edit, start });
     context.removed.push(method);
+  }
+}
+
+/** Step: a factory method that builds the channel takes the writer where it took the socket. */
+function retypeFactorySockets(context: ServerContext): void {
+  if (!context.typescript) return;
+  for (const method of context.node.getMethods()) {
+    if (['handle_accepted', 'handle_accept'].includes(method.getName())) continue;
+    for (const statement of method.getDescendantsOfKind(SyntaxKind.ReturnStatement)) {
+      const value = statement.getExpression();
+      if (value === undefined || !Node.isNewExpression(value) || !context.buildsChannel(value)) continue;
+      for (const argument of value.getArguments()) {
+        const parameter = method.getParameters().find((candidate) => candidate.getName() === argument.getText());
+        const annotation = parameter?.getTypeNode();
+        if (annotation === undefined || !/^(net\.)?Socket$/.test(annotation.getText())) continue;
+        context.edits.push({ start: annotation.getStart(), end: annotation.getEnd(), text: 'StreamWriter' });
+        context.streamsNames.add('StreamWriter');
+      }
+    }
   }
 }
 
@@ -384,7 +430,7 @@ export function planChannelServerChain(
   chain.forEach((legacy, index) => {
     const node = classes[index]!;
     const typescript = TYPESCRIPT_FILE.test(legacy.file);
-    const context: ServerContext = { node, typescript, edits: [], streamsNames: new Set(), reasons: [], buildsChannel: options.buildsChannel, chainMembers, removed: [] };
+    const context: ServerContext = { node, typescript, edits: [], streamsNames: new Set(), reasons: [], buildsChannel: options.buildsChannel, chainMembers, chainClasses: classes, removed: [] };
     dropConstantPolling(context);
     for (const name of declared.get(node)!) {
       if (context.removed.some((member) => Node.isMethodDeclaration(member) && member.getName() === name)) continue;
@@ -395,6 +441,7 @@ export function planChannelServerChain(
     const root = index === 0;
     const bindType = root ? stopListeningInConstructor(context) : null;
     runAcceptedChannels(context);
+    retypeFactorySockets(context);
     translateInheritedMembers(context);
     const above = new Set(classes.slice(0, index).flatMap((ancestor) => [...declared.get(ancestor)!]));
     const inRemoved = (edit: TextEdit): boolean => context.removed.some((member) => edit.start >= member.getStart() && edit.end <= member.getEnd());
