@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 /** Dependency order: a package's workspace dependencies are packed before it. */
-const PACKAGES = ['streams', 'shim', 'codemod'];
+const PACKAGES = ['streams', 'shim', 'codemod', 'eslint-plugin'];
 const SOURCE_EXTENSIONS = ['.ts', '.mts', '.cts', '.tsx'];
 
 function parseArguments(argv) {

@@ -1,10 +1,11 @@
 /**
  * The packages as a registry user gets them: `scripts/release/pack.mjs` (`pnpm release:pack`)
- * packs the three packages with `pnpm pack`, and the tarballs are installed with plain
+ * packs the four packages with `pnpm pack`, and the tarballs are installed with plain
  * `npm install ./*.tgz` into a temporary project outside the workspace. There: the
  * `asynchat-migrate` binary checks and rewrites a legacy server, the migrated server answers a real
- * socket, every entry point loads from ESM and CommonJS, and the types resolve under
- * moduleResolution node10, node16 and bundler.
+ * socket, eslint with the plugin's recommended config reports a legacy file, every entry point
+ * loads from ESM and CommonJS, and the types resolve under moduleResolution node10, node16 and
+ * bundler.
  *
  * The packages' own registry dependencies (ts-morph, diff, ...) come from the npm registry (or
  * npm's cache): this test needs network access the first time, and is bounded by its timeouts.
@@ -78,10 +79,10 @@ describe('the tarballs', () => {
   }
 
   test('are one per package, named as npm names them', () => {
-    expect(tarballs.map((tarball) => path.basename(tarball))).toEqual(['asynchat-streams-0.1.0.tgz', 'asynchat-shim-0.1.0.tgz', 'asynchat-codemod-0.1.0.tgz']);
+    expect(tarballs.map((tarball) => path.basename(tarball))).toEqual(['asynchat-streams-0.1.0.tgz', 'asynchat-shim-0.1.0.tgz', 'asynchat-codemod-0.1.0.tgz', 'asynchat-eslint-plugin-0.1.0.tgz']);
   });
 
-  test.each(['streams', 'shim', 'codemod'])('@asynchat/%s: real versions, metadata, LICENSE, no .tsbuildinfo, source maps with their sources', (name) => {
+  test.each(['streams', 'shim', 'codemod', 'eslint-plugin'])('@asynchat/%s: real versions, metadata, LICENSE, no .tsbuildinfo, source maps with their sources', (name) => {
     const packageDir = unpack(tarballs.find((tarball) => tarball.includes(`-${name}-`)) as string);
     const files = filesUnder(packageDir);
     const manifest = JSON.parse(fs.readFileSync(path.join(packageDir, 'package.json'), 'utf8'));
@@ -117,6 +118,14 @@ describe('the tarballs', () => {
 });
 
 describe('installed with npm into a project outside the workspace', () => {
+  test('eslint with @asynchat/eslint-plugin\'s recommended config reports a legacy file', () => {
+    write('lint/eslint.config.cjs', "module.exports = [require('@asynchat/eslint-plugin').configs.recommended];\n");
+    write('lint/legacy.mjs', "import { async_chat } from '@asynchat/shim';\nexport class Echo extends async_chat {}\n");
+    const lint = run(process.execPath, [path.join(consumer, 'node_modules/eslint/bin/eslint.js'), '--format', 'json', 'legacy.mjs'], path.join(consumer, 'lint'));
+    const [report] = JSON.parse(lint.stdout) as { messages: { ruleId: string }[] }[];
+    expect(report!.messages.map((message) => message.ruleId).sort()).toEqual(['@asynchat/legacy-import', '@asynchat/legacy-subclass']);
+  }, 120000);
+
   test('the project is outside the workspace and npm linked the binary', () => {
     expect(path.relative(root, consumer).startsWith('..')).toBe(true);
     expect(fs.existsSync(path.join(consumer, 'node_modules/.bin/asynchat-migrate'))).toBe(true);
