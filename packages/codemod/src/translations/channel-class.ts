@@ -12,10 +12,11 @@
 import { type CallExpression, type ClassDeclaration, type ConstructorDeclaration, Node, type ParameterDeclaration, SyntaxKind } from 'ts-morph';
 import type { LegacyClass, ProjectAnalysis } from '../analyse/types';
 import type { StreamsName } from '../shared/streams-names';
-import { indentationAt, lineStart, type TextEdit } from '../shared/text-edit';
+import { lineStart, type TextEdit } from '../shared/text-edit';
 import { MARKER_RULES, type MarkerRule, TRANSLATION_RULES, type TranslationRule } from '../plan/rules';
 import { readTerminator } from '../plan/terminator';
 import { LEGACY_INTERNALS, SHIM_CHANNEL_METHODS } from '../plan/legacy-members';
+import { extendsRemoval, memberIndentation } from './class-shape';
 import { instanceDeclarations } from './constructed-class';
 import {
   BUFFER_SIZE_STATE,
@@ -603,15 +604,10 @@ function rootDefaultMembers(facts: ChainFacts, shape: LoopShape, indentation: st
 function reshapeRoot(context: ClassContext, shape: LoopShape, unit: string): void {
   const { node, facts, typescript } = context;
   const text = node.getSourceFile().getFullText();
-  const heritage = node.getHeritageClauseByKind(SyntaxKind.ExtendsKeyword);
-  if (heritage !== undefined) {
-    let start = heritage.getStart();
-    while (start > 0 && /\s/.test(text[start - 1]!)) start -= 1;
-    context.edits.push({ start, end: heritage.getEnd(), text: '' });
-  }
+  const removal = extendsRemoval(node);
+  if (removal !== null) context.edits.push(removal);
   const members = node.getMembers();
-  const firstMember = members[0];
-  const indentation = firstMember !== undefined ? indentationAt(text, firstMember.getStart()) : indentationAt(text, node.getStart()) + unit;
+  const indentation = memberIndentation(node, unit);
   const declared = facts.declared.get(node)!;
   const fields: string[] = [];
   if (typescript && !declared.has(facts.writer)) {

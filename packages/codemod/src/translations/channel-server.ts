@@ -14,6 +14,7 @@ import { indentationAt, type TextEdit } from '../shared/text-edit';
 import { MARKER_RULES, type MarkerRule, TRANSLATION_RULES, type TranslationRule } from '../plan/rules';
 import { inheritedCall, SOCKET_LEVEL_MEMBERS } from './channel-members';
 import { declaredNames, inNestedFunction, removeLine, staleOverrideEdits, thisAccess } from './channel-class';
+import { extendsRemoval, memberIndentation } from './class-shape';
 
 export interface ChannelServerPlan {
   kind: 'channel-server';
@@ -370,14 +371,10 @@ function translateInheritedMembers(context: ServerContext): void {
 function addStart(context: ServerContext, bindType: string, unit: string): void {
   const { node, typescript } = context;
   const text = node.getSourceFile().getFullText();
-  const heritage = node.getHeritageClauseByKind(SyntaxKind.ExtendsKeyword);
-  if (heritage !== undefined) {
-    let start = heritage.getStart();
-    while (start > 0 && /\s/.test(text[start - 1]!)) start -= 1;
-    context.edits.push({ start, end: heritage.getEnd(), text: '' });
-  }
+  const removal = extendsRemoval(node);
+  if (removal !== null) context.edits.push(removal);
   const members = node.getMembers();
-  const indentation = members[0] !== undefined ? indentationAt(text, members[0].getStart()) : indentationAt(text, node.getStart()) + unit;
+  const indentation = memberIndentation(node, unit);
   const open = node.getFirstChildByKindOrThrow(SyntaxKind.OpenBraceToken).getEnd();
   const afterOpen = text.indexOf('\n', open) + 1;
   if (typescript) {
