@@ -7,7 +7,7 @@
  */
 import { type ClassDeclaration, Node, type NewExpression, SyntaxKind } from 'ts-morph';
 import type { LegacyClass, ProjectAnalysis } from '../analyse/types';
-import { type ChainFacts, chainOf, channelCallSites, channelCallsIn, type ChannelClassPlan, planChannelChain } from '../translations/channel-class';
+import { type ChainFacts, chainOf, channelApiCalls, channelCallsIn, type ChannelClassPlan, planChannelChain, reachesChain } from '../translations/channel-class';
 import { constructedClasses } from '../translations/constructed-class';
 import { type ChannelServerPlan, planChannelServerChain } from '../translations/channel-server';
 import { planHandler, type PlanContext } from './handler';
@@ -47,24 +47,30 @@ function markerOn(node: ClassDeclaration, rule: MarkerPlan['rule'], reasons: str
  * shape only the class-preserving form follows (a factory, `channel_class`, a subclass chain)
  * takes its handler along.
  */
-function textbookTakes(chain: LegacyClass[], options: ChainOptions, subclassesOf: (legacy: LegacyClass) => LegacyClass[], all: LegacyClass[]): boolean {
+function textbookTakes(chain: LegacyClass[], options: ChainOptions, subclassesOf: (legacy: LegacyClass) => LegacyClass[], buildersOf: (handler: Node) => LegacyClass[]): boolean {
   const [root, ...below] = chain;
   if (below.length === 0) {
     const plan = planHandler(root!, options.contextFor(root!));
     if (plan.kind !== 'handler') return false;
     const name = root!.name ?? '';
-    for (const server of all.filter((legacy) => legacy.base === 'dispatcher')) {
-      if (!serverBuilds(server, root!.node)) continue;
-      if (planServer(server, new Map([[name, plan]])).kind !== 'server') return false;
-    }
-    return true;
+    return buildersOf(root!.node).every((server) => planServer(server, new Map([[name, plan]])).kind === 'server');
   }
   return below.every((sub) => sub.superClass?.node === root!.node && subclassesOf(sub).length === 0 && planHandler(sub, options.contextFor(sub)).kind === 'handler');
 }
 
-/** `server` builds `handler` somewhere in its body (`new Handler(...)`, `new this.channel_class(...)`, a factory's `new`). */
-function serverBuilds(server: LegacyClass, handler: Node): boolean {
-  return server.node.getDescendantsOfKind(SyntaxKind.NewExpression).some((construction) => constructedClasses(construction).includes(handler));
+/** The dispatcher classes that build each class (`new Handler(...)`, `new this.channel_class(...)`, a factory's `new`), found once. */
+function serversByBuiltClass(all: LegacyClass[]): (handler: Node) => LegacyClass[] {
+  const builders = new Map<Node, LegacyClass[]>();
+  for (const server of all.filter((legacy) => legacy.base === 'dispatcher')) {
+    for (const construction of server.node.getDescendantsOfKind(SyntaxKind.NewExpression)) {
+      for (const built of constructedClasses(construction)) {
+        const list = builders.get(built) ?? [];
+        if (!list.includes(server)) list.push(server);
+        builders.set(built, list);
+      }
+    }
+  }
+  return (handler) => builders.get(handler) ?? [];
 }
 
 /** The chain class a `new X(...)` builds, if any. */
@@ -81,11 +87,12 @@ export function chainDecisions(analysis: ProjectAnalysis, options: ChainOptions)
   const subclassesOf = (legacy: LegacyClass): LegacyClass[] => all.filter((candidate) => candidate.superClass?.node === legacy.node);
 
   // Channel chains the textbook forms leave.
+  const buildersOf = serversByBuiltClass(all);
   const chains: LegacyClass[][] = [];
   const chainFacts = new Map<LegacyClass[], ChainFacts>();
   for (const root of all.filter((legacy) => legacy.direct && legacy.base === 'async_chat')) {
     const chain = chainOf(root, subclassesOf);
-    if (textbookTakes(chain, options, subclassesOf, all)) continue;
+    if (textbookTakes(chain, options, subclassesOf, buildersOf)) continue;
     const lone = chain.length === 1 ? planHandler(root, options.contextFor(root)) : null;
     const result = planChannelChain(chain, analysis, options.indentUnit);
     if (!result.ok) {
@@ -138,18 +145,18 @@ export function chainDecisions(analysis: ProjectAnalysis, options: ChainOptions)
 
   // Channel calls made from code the rewrite does not translate would break: the chain stays.
   const serverNodes = new Set<Node>([...serverRoots.values()].flatMap((root) => chainOf(root, subclassesOf).map((legacy) => legacy.node)));
+  const apiCalls = chains.length === 0 ? [] : [...analysis.files.values()].flatMap((file) => channelApiCalls(file.sourceFile).map((site) => ({ site, file })));
   for (const chain of chains) {
     const facts = chainFacts.get(chain)!;
     if (!decisions.channels.has(chain[0]!.node)) continue;
-    for (const file of analysis.files.values()) {
-      const outside = channelCallSites(file.sourceFile, facts).find((call) => {
-        const owner = call.getFirstAncestor((ancestor) => Node.isClassDeclaration(ancestor));
-        return owner === undefined || (!facts.nodes.has(owner) && !serverNodes.has(owner));
-      });
-      if (outside !== undefined) {
-        refuseChain(chain[0]!.node, `${outside.getExpression().getText()}() at ${file.path.split('/').pop()}:${outside.getStartLineNumber()} calls the channel from code the rewrite does not translate: migrate both together`);
-        break;
-      }
+    const outside = apiCalls.find(({ site }) => {
+      if (!reachesChain(site, facts)) return false;
+      const owner = site.call.getFirstAncestor((ancestor) => Node.isClassDeclaration(ancestor));
+      return owner === undefined || (!facts.nodes.has(owner) && !serverNodes.has(owner));
+    });
+    if (outside !== undefined) {
+      const { site, file } = outside;
+      refuseChain(chain[0]!.node, `${site.call.getExpression().getText()}() at ${file.path.split('/').pop()}:${site.call.getStartLineNumber()} calls the channel from code the rewrite does not translate: migrate both together`);
     }
   }
 

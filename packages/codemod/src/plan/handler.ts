@@ -39,8 +39,19 @@ export function handlerFunctionName(className: string): string {
   return stem === '' ? 'handleConnection' : `handle${stem[0]!.toUpperCase()}${stem.slice(1)}`;
 }
 
+/** Plans once per class: the chain decisions and the file plan ask about the same class. */
+const plans = new WeakMap<Node, HandlerPlan | MarkerPlan>();
+
 /** Plans one async_chat subclass, or says which marker it gets. */
 export function planHandler(legacy: LegacyClass, context: PlanContext): HandlerPlan | MarkerPlan {
+  const known = plans.get(legacy.node);
+  if (known !== undefined) return known;
+  const plan = planHandlerOnce(legacy, context);
+  plans.set(legacy.node, plan);
+  return plan;
+}
+
+function planHandlerOnce(legacy: LegacyClass, context: PlanContext): HandlerPlan | MarkerPlan {
   const node = legacy.node;
   try {
     if (!Node.isClassDeclaration(node) || node.getName() === undefined) {

@@ -819,15 +819,30 @@ export function channelCallsIn(scope: ClassDeclaration, facts: ChainFacts, types
   return { edits, reasons: refusals.byClass.get(scope)?.reasons ?? [] };
 }
 
-/** Calls of the channel API on instances of the chain under `scope` (anywhere), for a refusal's reason. */
-export function channelCallSites(scope: Node, facts: ChainFacts): CallExpression[] {
-  return scope.getDescendantsOfKind(SyntaxKind.CallExpression).filter((call) => {
+/** A call of an inherited channel member on something other than `this` (`c.push(x)`), with what `c` can be. */
+export interface ChannelApiCall {
+  call: CallExpression;
+  name: string;
+  /** Declarations of the receiver's class (by type, or followed by hand). */
+  receiverClasses: Node[];
+}
+
+/** Every call under `scope` that names an inherited channel member on another value: found once, matched against every chain. */
+export function channelApiCalls(scope: Node): ChannelApiCall[] {
+  const calls: ChannelApiCall[] = [];
+  for (const call of scope.getDescendantsOfKind(SyntaxKind.CallExpression)) {
     const callee = call.getExpression();
-    if (!Node.isPropertyAccessExpression(callee)) return false;
+    if (!Node.isPropertyAccessExpression(callee) || !SHIM_MEMBERS.has(callee.getName())) continue;
     const receiver = callee.getExpression();
-    if (receiver.getKind() === SyntaxKind.ThisKeyword || receiver.getKind() === SyntaxKind.SuperKeyword) return false;
-    return SHIM_MEMBERS.has(callee.getName()) && !definedAnywhere(facts, callee.getName()) && isChainInstance(receiver, facts);
-  });
+    if (receiver.getKind() === SyntaxKind.ThisKeyword || receiver.getKind() === SyntaxKind.SuperKeyword) continue;
+    calls.push({ call, name: callee.getName(), receiverClasses: instanceDeclarations(receiver) });
+  }
+  return calls;
+}
+
+/** The call reaches an instance of this chain through a member the chain does not define. */
+export function reachesChain(site: ChannelApiCall, facts: ChainFacts): boolean {
+  return !definedAnywhere(facts, site.name) && site.receiverClasses.some((declaration) => facts.nodes.has(declaration));
 }
 
 export type { ChainFacts };
