@@ -21,7 +21,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describeRun, loadBuiltPackage, median, parseArguments, writeBenchmarkSection } from './loopback-workload.mjs';
+import { describeRun, loadBuiltPackage, median, parseArguments, rawLineCounter, writeBenchmarkSection } from './loopback-workload.mjs';
 
 const { argv, option } = parseArguments();
 const here = dirname(fileURLToPath(import.meta.url));
@@ -44,31 +44,9 @@ function buildChunks() {
 const chunks = buildChunks();
 
 function raw() {
-  let frames = 0;
-  let bytes = 0;
-  let pending = [];
-  for (const chunk of chunks) {
-    let start = 0;
-    let newline = chunk.indexOf(10);
-    if (newline !== -1 && pending.length > 0) {
-      pending.push(chunk.subarray(0, newline));
-      const frame = Buffer.concat(pending);
-      frames++;
-      bytes += frame.length;
-      pending = [];
-      start = newline + 1;
-      newline = chunk.indexOf(10, start);
-    }
-    while (newline !== -1) {
-      const frame = chunk.subarray(start, newline);
-      frames++;
-      bytes += frame.length;
-      start = newline + 1;
-      newline = chunk.indexOf(10, start);
-    }
-    if (start < chunk.length) pending.push(start === 0 ? chunk : chunk.subarray(start));
-  }
-  return [frames, bytes];
+  const counter = rawLineCounter();
+  for (const chunk of chunks) counter.feed(chunk);
+  return [counter.frames, counter.bytes];
 }
 
 async function awaitOnly() {

@@ -89,36 +89,81 @@ export function spawnSender(script, port, lines, stdio) {
  * the number of 'data' events) and ends the socket.
  */
 export function countLinesRaw(socket, onEnd) {
-  let frames = 0;
-  let bytes = 0;
+  const counter = rawLineCounter();
   let reads = 0;
-  let pending = [];
   socket.on('data', (chunk) => {
     reads++;
-    let start = 0;
-    let newline = chunk.indexOf(10);
-    if (newline !== -1 && pending.length > 0) {
-      pending.push(chunk.subarray(0, newline));
-      const frame = Buffer.concat(pending);
-      frames++;
-      bytes += frame.length;
-      pending = [];
-      start = newline + 1;
-      newline = chunk.indexOf(10, start);
-    }
-    while (newline !== -1) {
-      const frame = chunk.subarray(start, newline);
-      frames++;
-      bytes += frame.length;
-      start = newline + 1;
-      newline = chunk.indexOf(10, start);
-    }
-    if (start < chunk.length) pending.push(start === 0 ? chunk : chunk.subarray(start));
+    counter.feed(chunk);
   });
   socket.on('end', () => {
-    onEnd({ frames, bytes, reads });
+    onEnd({ frames: counter.frames, bytes: counter.bytes, reads });
     socket.end();
   });
+}
+
+/**
+ * The raw framer every benchmark compares against: `feed(chunk)` counts the '\n'-terminated
+ * frames, views where a frame lies in one chunk, one concat where it spans several.
+ */
+export function rawLineCounter() {
+  let frames = 0;
+  let bytes = 0;
+  let pending = [];
+  return {
+    feed(chunk) {
+      let start = 0;
+      let newline = chunk.indexOf(10);
+      if (newline !== -1 && pending.length > 0) {
+        pending.push(chunk.subarray(0, newline));
+        const frame = Buffer.concat(pending);
+        frames++;
+        bytes += frame.length;
+        pending = [];
+        start = newline + 1;
+        newline = chunk.indexOf(10, start);
+      }
+      while (newline !== -1) {
+        const frame = chunk.subarray(start, newline);
+        frames++;
+        bytes += frame.length;
+        start = newline + 1;
+        newline = chunk.indexOf(10, start);
+      }
+      if (start < chunk.length) pending.push(start === 0 ? chunk : chunk.subarray(start));
+    },
+    get frames() {
+      return frames;
+    },
+    get bytes() {
+      return bytes;
+    },
+  };
+}
+
+/**
+ * A shim listener on 127.0.0.1 (port 0, announced) that builds `Handler` for each of `connections`
+ * accepted sockets in the socket map `channels`, stops listening after the last, and runs the loop.
+ */
+export async function serveWithShim(shim, Handler, connections, channels) {
+  const { dispatcher, loop, AF_INET, SOCK_STREAM } = shim;
+  class Listener extends dispatcher {
+    constructor() {
+      super(null, channels);
+      this.create_socket(AF_INET, SOCK_STREAM);
+      this.set_reuse_addr();
+      this.bind(['127.0.0.1', 0]);
+      this.listen(5);
+      this.remaining = connections;
+    }
+    handle_accepted(sock) {
+      new Handler(sock);
+      this.remaining -= 1;
+      if (this.remaining === 0) this.close();
+    }
+  }
+  const listener = new Listener();
+  announcePort(listener.socket.getsockname()[1]);
+  await loop({ timeout: 1.0, map: channels });
 }
 
 /** A raw-baseline receiver on 127.0.0.1, port 0; `onConnection(socket)` per accepted socket. */

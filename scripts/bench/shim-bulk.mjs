@@ -32,7 +32,7 @@ import * as net from 'node:net';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { announcePort, connectionReporter, describeRun, lineReaderOf, listenRaw, loadBuiltPackage, median, parseArguments, startReceiver, writeBenchmarkSection } from './loopback-workload.mjs';
+import { announcePort, connectionReporter, describeRun, lineReaderOf, listenRaw, loadBuiltPackage, median, parseArguments, serveWithShim, startReceiver, writeBenchmarkSection } from './loopback-workload.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const pythonServer = join(here, 'shim_asynchat_bulk_server.py');
@@ -123,7 +123,8 @@ async function runServer(mode, connections, mebibytes) {
     return;
   }
 
-  const { async_chat, dispatcher, simple_producer, loop, AF_INET, SOCK_STREAM } = await loadBuiltPackage('shim');
+  const shim = await loadBuiltPackage('shim');
+  const { async_chat, simple_producer } = shim;
   process.noDeprecation = true;
   const channels = new Map();
 
@@ -168,25 +169,7 @@ async function runServer(mode, connections, mebibytes) {
     }
   }
 
-  class Listener extends dispatcher {
-    constructor() {
-      super(null, channels);
-      this.create_socket(AF_INET, SOCK_STREAM);
-      this.set_reuse_addr();
-      this.bind(['127.0.0.1', 0]);
-      this.listen(5);
-      this.remaining = connections;
-    }
-    handle_accepted(sock) {
-      new BulkHandler(sock);
-      this.remaining -= 1;
-      if (this.remaining === 0) this.close();
-    }
-  }
-
-  const listener = new Listener();
-  announcePort(listener.socket.getsockname()[1]);
-  await loop({ timeout: 1.0, map: channels });
+  await serveWithShim(shim, BulkHandler, connections, channels);
 }
 
 // ------------------------------------------------------------------------------------ orchestrator

@@ -31,7 +31,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LINE_LENGTH, announcePort, connectionReporter, countLinesRaw, describeRun, lineReaderOf, listenRaw, loadBuiltPackage, median, parseArguments, sendLines, spawnSender, startReceiver, writeBenchmarkSection } from './loopback-workload.mjs';
+import { LINE_LENGTH, announcePort, connectionReporter, countLinesRaw, describeRun, lineReaderOf, listenRaw, loadBuiltPackage, median, parseArguments, sendLines, serveWithShim, spawnSender, startReceiver, writeBenchmarkSection } from './loopback-workload.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const pythonServer = join(here, 'shim_asynchat_server.py');
@@ -76,7 +76,8 @@ async function runReceiver(mode, connections) {
     return;
   }
 
-  const { async_chat, dispatcher, loop, AF_INET, SOCK_STREAM } = await loadShim();
+  const shim = await loadShim();
+  const { async_chat } = shim;
   process.noDeprecation = true;
   const echo = mode === 'shim-echo';
   if (!echo && mode !== 'shim-count') throw new Error(`unknown mode ${mode}`);
@@ -122,25 +123,7 @@ async function runReceiver(mode, connections) {
     }
   }
 
-  class Listener extends dispatcher {
-    constructor() {
-      super(null, channels);
-      this.create_socket(AF_INET, SOCK_STREAM);
-      this.set_reuse_addr();
-      this.bind(['127.0.0.1', 0]);
-      this.listen(5);
-      this.remaining = connections;
-    }
-    handle_accepted(sock) {
-      new LineHandler(sock);
-      this.remaining -= 1;
-      if (this.remaining === 0) this.close();
-    }
-  }
-
-  const listener = new Listener();
-  announcePort(listener.socket.getsockname()[1]);
-  await loop({ timeout: 1.0, map: channels });
+  await serveWithShim(shim, LineHandler, connections, channels);
 }
 
 // ------------------------------------------------------------------------------------ orchestrator

@@ -14,8 +14,8 @@ export const TRANSLATED_HOOKS = new Set([
   'handle_connect',
 ]);
 
-/** Overrides that change how the channel reads or writes: a person has to port them. */
-export const MANUAL_OVERRIDES = new Set([
+/** Members whose override means the class does its own socket I/O: no read loop replaces those by itself. */
+export const SOCKET_LEVEL_MEMBERS = new Set([
   'handle_read',
   'handle_write',
   'recv',
@@ -23,20 +23,25 @@ export const MANUAL_OVERRIDES = new Set([
   'readable',
   'writable',
   'initiate_send',
-  'push',
-  'push_with_producer',
-  'close_when_done',
-  'close',
-  'set_terminator',
   'handle_expt',
   'handle_read_event',
   'handle_write_event',
   'handle_connect_event',
   'handle_expt_event',
-  'handle_accept',
   'add_channel',
   'del_channel',
   'set_socket',
+]);
+
+/** Overrides the textbook translations leave to a person: the socket-level ones, and what they do not follow. */
+export const MANUAL_OVERRIDES = new Set([
+  ...SOCKET_LEVEL_MEMBERS,
+  'push',
+  'push_with_producer',
+  'close_when_done',
+  'close',
+  'set_terminator',
+  'handle_accept',
   'create_socket',
   'connect',
   'bind',

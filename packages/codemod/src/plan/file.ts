@@ -11,6 +11,7 @@ import { constructedClasses } from '../translations/constructed-class';
 import { chainDecisions } from './chains';
 import { planPreservedServerStarts } from './preserved-server-starts';
 import { planHandler } from './handler';
+import { awaitAllowed } from './textbook/class-syntax';
 import { MARKER_RULES, TRANSLATION_RULES } from './rules';
 import { planServer } from './server';
 import type { Decision, FilePlan, HandlerPlan, LoopCallPlan, MarkerPlan, RemoveClassPlan, RenamePlan, ServerCallSitePlan, ServerPlan } from './types';
@@ -52,13 +53,6 @@ function isCommonJs(file: FileAnalysis): boolean {
   if (/\.c(j|t)s$/.test(file.path)) return true;
   if (/\.m(j|t)s$/.test(file.path)) return false;
   return file.imports.some((site) => site.kind === 'require') && !file.imports.some((site) => site.kind === 'named' || site.kind === 'namespace' || site.kind === 'default');
-}
-
-/** `await` is allowed at `node`: inside an async function, or at the top level of an ES module file. */
-function awaitAllowed(node: Node, path: string): boolean {
-  const owner = node.getFirstAncestor((ancestor) => Node.isFunctionLikeDeclaration(ancestor) || Node.isArrowFunction(ancestor) || Node.isFunctionExpression(ancestor));
-  if (owner === undefined) return /\.m(j|t)s$/.test(path);
-  return 'isAsync' in owner && typeof owner.isAsync === 'function' && owner.isAsync() === true;
 }
 
 function nearestStatement(node: Node): Node {

@@ -8,6 +8,7 @@
 import { type FunctionDeclaration, Node, SyntaxKind } from 'ts-morph';
 import type { FileAnalysis } from '../analyse/types';
 import { constructedClasses } from '../translations/constructed-class';
+import { awaitAllowed } from './textbook/class-syntax';
 import { MARKER_RULES, TRANSLATION_RULES } from './rules';
 import type { MarkerPlan, RenamePlan } from './types';
 
@@ -19,13 +20,6 @@ export interface PreservedServerStarts {
 }
 
 const RULES = [TRANSLATION_RULES.channelServer];
-
-/** `await` is allowed at `node`: inside an async function, or at the top level of an ES module file. */
-function awaitAllowed(node: Node, path: string): boolean {
-  const owner = node.getFirstAncestor((ancestor) => Node.isFunctionLikeDeclaration(ancestor) || Node.isArrowFunction(ancestor) || Node.isFunctionExpression(ancestor));
-  if (owner === undefined) return /\.m(j|t)s$/.test(path);
-  return 'isAsync' in owner && typeof owner.isAsync === 'function' && owner.isAsync() === true;
-}
 
 /** The enclosing named function, when every call of it in the file is a statement of its own (`main();`). */
 function functionToMakeAsync(node: Node): FunctionDeclaration | null {

@@ -803,11 +803,6 @@ export function chainOf(root: LegacyClass, subclassesOf: (legacy: LegacyClass) =
   return chain;
 }
 
-/** `new X(...)` of a chain class outside the chain's own files' servers: where the writer now goes. */
-export function isChannelClassPlan(value: unknown): value is ChannelClassPlan {
-  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'channel-class';
-}
-
 /**
  * Channel calls on instances of the chain made from another class (a server's broadcast:
  * `for (const c of this.channels.keys()) c.push(line)`): their edits, or why they cannot be made.

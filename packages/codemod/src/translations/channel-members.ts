@@ -4,24 +4,7 @@
  * chain defines itself stays a call of that method; only inherited behaviour is replaced.
  */
 
-/** Members whose override means the class does its own socket I/O: a person ports those. */
-export const SOCKET_LEVEL_MEMBERS = new Set([
-  'handle_read',
-  'handle_write',
-  'recv',
-  'send',
-  'readable',
-  'writable',
-  'initiate_send',
-  'handle_read_event',
-  'handle_write_event',
-  'handle_expt_event',
-  'handle_connect_event',
-  'handle_expt',
-  'add_channel',
-  'del_channel',
-  'set_socket',
-]);
+export { SOCKET_LEVEL_MEMBERS } from '../analyse/shim-members';
 
 /** Calls that only make sense on a client or a listening socket: not a connected channel's business. */
 export const NOT_A_CHANNEL_MEMBERS = new Set(['create_socket', 'connect', 'bind', 'listen', 'accept', 'handle_accept', 'handle_accepted', 'set_reuse_addr', 'handle_connect']);
@@ -44,10 +27,6 @@ export const INTERNAL_STATE = new Set([
 
 /** Buffer-size tuning: assignments have no effect on streams and go; reads need a person. */
 export const BUFFER_SIZE_STATE = new Set(['ac_in_buffer_size', 'ac_out_buffer_size']);
-
-/** The hooks the read loop calls, with the default asynchat gives a class that does not define them. */
-export const LOOP_HOOKS = ['collect_incoming_data', 'found_terminator', 'handle_close', 'handle_error', 'get_terminator'] as const;
-export type LoopHook = (typeof LOOP_HOOKS)[number];
 
 /** The writer expression (`this.writer`, `member.writer`) and the call's argument texts. */
 export interface CallSite {

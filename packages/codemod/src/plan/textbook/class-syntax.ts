@@ -46,3 +46,10 @@ export function methodBodyStatements(method: MethodDeclaration | ConstructorDecl
   if (body === undefined || !Node.isBlock(body)) refuse(MARKER_RULES.unrecognisedHandler, `${method.getKindName()} has no body`);
   return body.getStatements();
 }
+
+/** `await` is allowed at `node`: inside an async function, or at the top level of an ES module file. */
+export function awaitAllowed(node: Node, path: string): boolean {
+  const owner = node.getFirstAncestor((ancestor) => Node.isFunctionLikeDeclaration(ancestor) || Node.isArrowFunction(ancestor) || Node.isFunctionExpression(ancestor));
+  if (owner === undefined) return /\.m(j|t)s$/.test(path);
+  return 'isAsync' in owner && typeof owner.isAsync === 'function' && owner.isAsync() === true;
+}
